@@ -1,0 +1,22 @@
+namespace Resumable.Core.Diagnostics;
+
+/// <summary>
+/// Log event ids, allocated in ranges per area so that a number identifies its component:
+/// 1xxx hosting and security, 2xxx admission and jobs, 3xxx streaming, 4xxx retention.
+/// </summary>
+internal static class EventIds
+{
+    public const int OpenAccessWarning = 1000;
+    public const int ServerListening = 1001;
+
+    public const int ResponseAdmitted = 2000;
+    public const int QueueFull = 2001;
+    public const int JobFailed = 2002;
+    public const int JobInterruptedByShutdown = 2003;
+    public const int ResponseCancelled = 2004;
+
+    public const int StreamResumed = 3000;
+    public const int StreamAborted = 3001;
+
+    public const int ResponsesExpired = 4000;
+}

@@ -1,0 +1,31 @@
+namespace Resumable.Core.Events;
+
+/// <summary>
+/// One event of a response, already encoded as a complete SSE frame
+/// (<c>id: N\nevent: T\ndata: {json}\n\n</c>). The frame is encoded once by the sequencer and the same
+/// bytes go to live readers, the write-ahead log and replays. Instances are immutable.
+/// </summary>
+public sealed class EventFrame
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>Wraps encoded frame bytes; the array must not be changed afterwards.</summary>
+    public EventFrame(long sequenceNumber, string type, byte[] bytes)
+    {
+        SequenceNumber = sequenceNumber;
+        Type = type;
+        _bytes = bytes;
+    }
+
+    /// <summary>The event's <c>sequence_number</c>, also its SSE <c>id</c>.</summary>
+    public long SequenceNumber { get; }
+
+    /// <summary>The event type, e.g. <c>response.output_text.delta</c>.</summary>
+    public string Type { get; }
+
+    /// <summary>The complete SSE frame, including the terminating blank line.</summary>
+    public ReadOnlyMemory<byte> Bytes => _bytes;
+
+    /// <summary>Whether this event ends its response.</summary>
+    public bool IsTerminal => ResponseEventTypes.IsTerminal(Type);
+}

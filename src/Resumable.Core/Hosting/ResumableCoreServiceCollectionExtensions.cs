@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resumable.Core.Diagnostics;
+using Resumable.Core.Generation;
+using Resumable.Core.Jobs;
+using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
+using Resumable.Core.Retention;
+using Resumable.Core.Sequencing;
+using Resumable.Core.Streaming;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Resumable pipeline: admission, queue, workers, sequencer, response logs, retention.</summary>
+public static class ResumableCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the pipeline with its validated options (sections under <c>Resumable</c>), the synthetic
+    /// generator and the memory-only event log. Replaceable defaults (<see cref="TimeProvider"/>,
+    /// <see cref="IEventLog"/>) are added with TryAdd so that a host or a test can register its own first.
+    /// Requires an <c>IMeterFactory</c> (every .NET host registers one).
+    /// </summary>
+    public static IServiceCollection AddResumableCore(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<QueueOptions, QueueOptionsValidator>().BindConfiguration(QueueOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<RetentionOptions, RetentionOptionsValidator>().BindConfiguration(RetentionOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<StreamingOptions, StreamingOptionsValidator>().BindConfiguration(StreamingOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<SyntheticGeneratorOptions, SyntheticGeneratorOptionsValidator>().BindConfiguration(SyntheticGeneratorOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEventLog, MemoryOnlyEventLog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGenerator, SyntheticGenerator>());
+
+        services.TryAddSingleton<ResumableMetrics>();
+        services.TryAddSingleton<GeneratorCatalog>();
+        services.TryAddSingleton<ResponseSequencer>();
+        services.TryAddSingleton<ResponseLifecycle>();
+        services.TryAddSingleton<ResponseRegistry>();
+        services.TryAddSingleton<JobQueue>();
+        services.TryAddSingleton<ResponseAdmission>();
+        services.TryAddSingleton<ResponseJobRunner>();
+        services.TryAddSingleton<SseStreamer>();
+
+        // Components that are both a service and a loop are registered once and forwarded as hosted services.
+        services.TryAddSingleton<ResponseWorkerService>();
+        services.TryAddSingleton<RetentionSweeper>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ResponseWorkerService>());
+        services.AddHostedService(static sp => sp.GetRequiredService<RetentionSweeper>());
+        return services;
+    }
+}

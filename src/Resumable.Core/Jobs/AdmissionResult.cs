@@ -1,0 +1,14 @@
+using Resumable.Core.Generation;
+using Resumable.Core.Responses;
+
+namespace Resumable.Core.Jobs;
+
+/// <summary>The outcome of admitting a request: exactly one of the properties describes it.</summary>
+internal readonly record struct AdmissionResult(ResponseEntry? Entry, RequestProblem? Problem, bool QueueFull)
+{
+    public static AdmissionResult Admitted(ResponseEntry entry) => new(entry, null, false);
+
+    public static AdmissionResult Rejected(RequestProblem problem) => new(null, problem, false);
+
+    public static AdmissionResult Full => new(null, null, true);
+}

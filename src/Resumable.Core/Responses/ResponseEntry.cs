@@ -1,0 +1,103 @@
+using System.Text;
+using Resumable.Core.Streaming;
+
+namespace Resumable.Core.Responses;
+
+/// <summary>
+/// The live state of one retained response: its request, its status and output so far, and its event log.
+/// Every mutable field is read and written under <see cref="Gate"/>, which is never held across an await;
+/// the sequencer appends events under the same lock, so state and events never disagree.
+/// </summary>
+internal sealed class ResponseEntry
+{
+    public ResponseEntry(string id, string tenant, ResponseRequest request, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Tenant = tenant;
+        Request = request;
+        CreatedAt = createdAt;
+        ItemId = ResponseId.NewWithPrefix("msg_");
+    }
+
+    /// <summary>The response id, <c>resp_…</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>The tenant that created it; no other tenant may see it.</summary>
+    public string Tenant { get; }
+
+    /// <summary>The validated request.</summary>
+    public ResponseRequest Request { get; }
+
+    /// <summary>When it was admitted.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The id of the single output message item.</summary>
+    public string ItemId { get; }
+
+    /// <summary>The response's events, in sequence order.</summary>
+    public ResponseLog Log { get; } = new();
+
+    /// <summary>Guards every mutable member below.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>Cancelled to stop the job (cancel, delete, foreground client gone, shutdown).</summary>
+    public CancellationTokenSource JobCancellation { get; } = new();
+
+    /// <summary>Completed (never faulted) once the terminal event is in the log.</summary>
+    public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The current status.</summary>
+    public ResponseStatus Status { get; set; } = ResponseStatus.Queued;
+
+    /// <summary>The sequence number the next event gets.</summary>
+    public long NextSequenceNumber { get; set; }
+
+    /// <summary>The output text so far.</summary>
+    public StringBuilder OutputText { get; } = new();
+
+    /// <summary>Whether <c>response.output_item.added</c> has been emitted.</summary>
+    public bool OutputStarted { get; set; }
+
+    /// <summary>Whether the output message is finished (<c>response.output_item.done</c> emitted).</summary>
+    public bool OutputFinished { get; set; }
+
+    /// <summary>Input tokens as counted by the generator.</summary>
+    public int InputTokens { get; set; }
+
+    /// <summary>Output tokens generated so far.</summary>
+    public int OutputTokens { get; set; }
+
+    /// <summary>The error of a failed response.</summary>
+    public ResponseError? Error { get; set; }
+
+    /// <summary>Why a response is incomplete (<c>max_output_tokens</c>, <c>cancelled</c>).</summary>
+    public string? IncompleteReason { get; set; }
+
+    /// <summary>When the terminal event was appended; retention counts from here.</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The response object as it was when admitted (status <c>queued</c>), the answer to a non-streaming create.</summary>
+    public byte[] AdmittedObject { get; set; } = [];
+
+    /// <summary>SSE readers currently attached.</summary>
+    public int ActiveReaders => Volatile.Read(ref _activeReaders);
+
+    private int _activeReaders;
+
+    /// <summary>Counts a reader in; dispose the result to count it out.</summary>
+    public ReaderRegistration AttachReader()
+    {
+        Interlocked.Increment(ref _activeReaders);
+        return new ReaderRegistration(this);
+    }
+
+    /// <summary>Counts a reader out when disposed.</summary>
+    public readonly struct ReaderRegistration(ResponseEntry entry) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => Interlocked.Decrement(ref entry._activeReaders);
+    }
+
+    /// <summary>Whether the terminal event has been appended.</summary>
+    public bool IsTerminal => Status.IsTerminal();
+}

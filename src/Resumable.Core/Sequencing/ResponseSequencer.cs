@@ -1,0 +1,32 @@
+using Resumable.Core.Diagnostics;
+using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
+
+namespace Resumable.Core.Sequencing;
+
+/// <summary>
+/// Assigns each event of a response the next sequence number, encodes its SSE frame once, and hands the
+/// same frame to the in-memory response log (for readers) and to the event log (for persistence).
+/// </summary>
+internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics metrics)
+{
+    /// <summary>
+    /// Emits one event. The caller holds <see cref="ResponseEntry.Gate"/> and has already applied the state
+    /// change the event reports; the sequencer never emits after a terminal event (the lifecycle checks).
+    /// </summary>
+    public EventFrame Append(ResponseEntry entry, ResponseEventKind kind, string? delta = null)
+    {
+        var sequenceNumber = entry.NextSequenceNumber++;
+        var type = ResponseEventPayloads.TypeOf(kind);
+        var encoder = SseFrameEncoder.ForCurrentThread;
+        var writer = encoder.Begin(sequenceNumber, type);
+        ResponseEventPayloads.WriteFields(writer, kind, entry, delta);
+        var frame = new EventFrame(sequenceNumber, type, encoder.Finish());
+
+        entry.Log.Append(frame, completes: ResponseEventPayloads.IsTerminal(kind));
+        eventLog.Enqueue(entry.Id, frame);
+        metrics.EventEmitted(frame.Bytes.Length);
+        return frame;
+    }
+}

@@ -1,0 +1,150 @@
+using Resumable.Core.Events;
+
+namespace Resumable.Core.Streaming;
+
+/// <summary>
+/// The append-only, in-memory event log of one response. One producer appends; any number of readers read
+/// from their own position without locks and wait for more. The producer never waits for a reader: a slow
+/// reader simply reads a longer run of frames the next time it looks.
+/// </summary>
+/// <remarks>
+/// Lock-free reads rely on publication order: <see cref="Append"/> stores the frame (and a grown array)
+/// before it publishes the new count with a volatile write, and readers read the count before the array,
+/// so every index below a count a reader has seen is filled in the array it then reads. Arrays are only
+/// ever replaced by larger copies, never cleared, so a reader holding an old array still sees valid frames.
+/// </remarks>
+internal sealed class ResponseLog
+{
+    private const int InitialCapacity = 16;
+
+    private readonly Lock _gate = new();
+    private EventFrame[] _frames = new EventFrame[InitialCapacity];
+    private int _count;
+    private bool _completed;
+    private long _bytes;
+    private TaskCompletionSource? _appended;
+
+    /// <summary>The number of frames appended so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Whether the terminal frame has been appended; no frame follows it.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed);
+
+    /// <summary>The total size of the frames, in bytes.</summary>
+    public long ByteCount => Interlocked.Read(ref _bytes);
+
+    /// <summary>
+    /// Appends a frame and wakes waiting readers. Returns once the frame is visible to readers; never blocks
+    /// on them. Throws if the log is already completed (the sequencer guarantees one terminal frame).
+    /// </summary>
+    public void Append(EventFrame frame, bool completes)
+    {
+        TaskCompletionSource? toWake;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                throw new InvalidOperationException("The response log is already completed.");
+            }
+
+            var frames = _frames;
+            if (_count == frames.Length)
+            {
+                var grown = new EventFrame[frames.Length * 2];
+                Array.Copy(frames, grown, frames.Length);
+                grown[_count] = frame;
+                Volatile.Write(ref _frames, grown);
+            }
+            else
+            {
+                frames[_count] = frame;
+            }
+
+            Interlocked.Add(ref _bytes, frame.Bytes.Length);
+            if (completes)
+            {
+                Volatile.Write(ref _completed, true);
+            }
+
+            Volatile.Write(ref _count, _count + 1);
+            toWake = _appended;
+            _appended = null;
+        }
+
+        // Readers continue asynchronously (RunContinuationsAsynchronously), so the producer never runs their writes.
+        toWake?.TrySetResult();
+    }
+
+    /// <summary>The frames from <paramref name="position"/> up to the current end (possibly empty). Lock-free.</summary>
+    public ReadOnlyMemory<EventFrame> ReadFrom(int position)
+    {
+        var count = Volatile.Read(ref _count);
+        var frames = Volatile.Read(ref _frames);
+        return position >= count ? ReadOnlyMemory<EventFrame>.Empty : new ReadOnlyMemory<EventFrame>(frames, position, count - position);
+    }
+
+    /// <summary>
+    /// The index of the first frame whose sequence number is greater than <paramref name="sequenceNumber"/>
+    /// (<see cref="Count"/> when there is none yet). Sequence numbers increase along the log but may jump,
+    /// so this searches rather than assuming index equals number.
+    /// </summary>
+    public int IndexAfter(long sequenceNumber)
+    {
+        var frames = ReadFrom(0).Span;
+        int low = 0, high = frames.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (frames[middle].SequenceNumber <= sequenceNumber)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>The sequence number of the last frame, or -1 when the log is empty.</summary>
+    public long LastSequenceNumber
+    {
+        get
+        {
+            var frames = ReadFrom(0).Span;
+            return frames.IsEmpty ? -1 : frames[^1].SequenceNumber;
+        }
+    }
+
+    /// <summary>The frame at <paramref name="index"/>, which must be below <see cref="Count"/>.</summary>
+    public EventFrame this[int index] => ReadFrom(index).Span[0];
+
+    /// <summary>
+    /// Completes when a frame at or after <paramref name="position"/> exists or the log is completed.
+    /// Completes synchronously when that is already true.
+    /// </summary>
+    public Task WaitForFrameAsync(int position, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _count) > position || IsCompleted)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task appended;
+        lock (_gate)
+        {
+            if (_count > position || _completed)
+            {
+                return Task.CompletedTask;
+            }
+
+            // One completion source is shared by every reader waiting on this log.
+            _appended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            appended = _appended.Task;
+        }
+
+        return cancellationToken.CanBeCanceled ? appended.WaitAsync(cancellationToken) : appended;
+    }
+}

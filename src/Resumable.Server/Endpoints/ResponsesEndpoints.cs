@@ -1,0 +1,263 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
+using Resumable.Core.Events;
+using Resumable.Core.Responses;
+using Resumable.Server.Auth;
+using Resumable.Server.Errors;
+using Resumable.Server.Requests;
+
+namespace Resumable.Server.Endpoints;
+
+/// <summary>The OpenAI Responses API: create, retrieve (and stream), cancel, delete, input items, list.</summary>
+internal static class ResponsesEndpoints
+{
+    private const string LastEventIdHeader = "Last-Event-ID";
+
+    public static RouteGroupBuilder MapResponsesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/responses")
+            .AddEndpointFilter(ApiKeyEndpointFilters.RequireTenantAsync)
+            .WithTags("Responses");
+
+        group.MapPost("/", CreateAsync).WithName("CreateResponse")
+            .WithSummary("Creates a response; background, streaming, both or neither.");
+        group.MapGet("/", List).WithName("ListResponses")
+            .WithSummary("Lists the caller's retained responses, newest first, with cursor pagination.");
+        group.MapGet("/{id}", Retrieve).WithName("RetrieveResponse")
+            .WithSummary("Returns a response as it stands, or with stream=true replays its events and follows the live tail.");
+        group.MapPost("/{id}/cancel", Cancel).WithName("CancelResponse")
+            .WithSummary("Cancels an in-flight response; idempotent.");
+        group.MapDelete("/{id}", Delete).WithName("DeleteResponse")
+            .WithSummary("Stops a response if it is running and deletes it.");
+        group.MapGet("/{id}/input_items", ListInputItems).WithName("ListInputItems")
+            .WithSummary("Lists the input items of a response.");
+        return group;
+    }
+
+    internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> CreateAsync(
+        HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        var limit = services.Api.Value.MaxRequestBodyBytes;
+        var body = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return OpenAIError.TooLarge(limit);
+        }
+
+        var request = CreateResponseRequestParser.Parse(body, out var error);
+        if (request is null)
+        {
+            return OpenAIError.BadRequest(error!.Message, error.Param, error.Code);
+        }
+
+        var admission = services.Admission.Admit(request, context.GetTenant());
+        if (admission.Problem is { } problem)
+        {
+            return OpenAIError.BadRequest(problem.Message, problem.Param, problem.Param == "model" ? "model_not_found" : "invalid_value");
+        }
+
+        if (admission.QueueFull)
+        {
+            return OpenAIError.QueueFull(context, services.Queue.Value.RetryAfterSeconds);
+        }
+
+        var entry = admission.Entry!;
+        if (request.Stream)
+        {
+            return new SseFrameResult(entry, position: 0, cancelJobOnDisconnect: !request.Background);
+        }
+
+        if (request.Background)
+        {
+            return new Utf8JsonResult(entry.AdmittedObject, services.Api.Value.PollAfterMilliseconds);
+        }
+
+        try
+        {
+            await entry.Finished.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // A foreground caller that leaves takes its job with it.
+            services.Lifecycle.TryCancel(entry);
+            throw;
+        }
+
+        return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
+    }
+
+    internal static Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>> Retrieve(
+        string id, HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        var query = context.Request.Query;
+        if (!TryParseBool(query["stream"], out var stream))
+        {
+            return OpenAIError.BadRequest($"Invalid value for 'stream': '{query["stream"]}'. Expected true or false.", "stream", "invalid_value");
+        }
+
+        long? cursor = null;
+        var cursorName = "starting_after";
+        if (stream)
+        {
+            // The Last-Event-ID header (sent by EventSource on reconnect) wins over the query parameter.
+            var raw = context.Request.Headers[LastEventIdHeader];
+            if (StringValues.IsNullOrEmpty(raw))
+            {
+                raw = query["starting_after"];
+            }
+            else
+            {
+                cursorName = LastEventIdHeader;
+            }
+
+            if (!StringValues.IsNullOrEmpty(raw))
+            {
+                if (!long.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return OpenAIError.BadRequest($"Invalid value for '{cursorName}': '{raw}'. Expected a non-negative integer sequence number.", cursorName, "invalid_value");
+                }
+
+                cursor = parsed;
+            }
+        }
+
+        if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
+        {
+            return OpenAIError.NotFound(id);
+        }
+
+        if (!stream)
+        {
+            return ObjectResult(entry, services);
+        }
+
+        var position = 0;
+        if (cursor is { } after)
+        {
+            var last = entry.Log.LastSequenceNumber;
+            if (after > last)
+            {
+                return OpenAIError.BadRequest($"Invalid value for '{cursorName}': {after} is beyond the last event of this response ({last}).", cursorName, "invalid_value");
+            }
+
+            position = entry.Log.IndexAfter(after);
+            services.Metrics.StreamResumed();
+        }
+
+        return new SseFrameResult(entry, position, cancelJobOnDisconnect: false);
+    }
+
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> Cancel(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
+        {
+            return OpenAIError.NotFound(id);
+        }
+
+        services.Lifecycle.TryCancel(entry);
+        return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
+    }
+
+    internal static Results<Ok<DeletedResponse>, JsonHttpResult<OpenAIErrorEnvelope>> Delete(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
+        {
+            return OpenAIError.NotFound(id);
+        }
+
+        // The terminal event goes out first, so attached readers end before the response disappears.
+        services.Lifecycle.TryCancel(entry);
+        services.Registry.Remove(id);
+        return TypedResults.Ok(new DeletedResponse(id, "response", true));
+    }
+
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> ListInputItems(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
+        {
+            return OpenAIError.NotFound(id);
+        }
+
+        if (ListQuery.Parse(context.Request.Query, defaultDescending: true, out var listError) is not { } page)
+        {
+            return listError!;
+        }
+
+        var items = entry.Request.Input.ToList();
+        if (page.Descending)
+        {
+            items.Reverse();
+        }
+
+        return page.Page(items, static m => m.Id) is { } slice
+            ? new Utf8JsonResult(ListWriter.Write(slice.Items, slice.HasMore, InputItemWriter.Write, static m => m.Id))
+            : OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not an item of this response.", "after", "invalid_value");
+    }
+
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> List(HttpContext context, [AsParameters] ResponsesServices services)
+    {
+        var query = context.Request.Query;
+        if (ListQuery.Parse(query, defaultDescending: true, out var listError) is not { } page)
+        {
+            return listError!;
+        }
+
+        ResponseStatus? status = null;
+        if (!StringValues.IsNullOrEmpty(query["status"]))
+        {
+            if (!ResponseStatusExtensions.TryParseWireName(query["status"], out var parsed))
+            {
+                return OpenAIError.BadRequest($"Invalid value for 'status': '{query["status"]}'. Expected one of queued, in_progress, completed, failed, incomplete, cancelled.", "status", "invalid_value");
+            }
+
+            status = parsed;
+        }
+
+        var entries = services.Registry.Snapshot(context.GetTenant());
+        if (status is { } wanted)
+        {
+            entries.RemoveAll(e => StatusOf(e) != wanted);
+        }
+
+        if (!page.Descending)
+        {
+            entries.Reverse();
+        }
+
+        return page.Page(entries, static e => e.Id) is { } slice
+            ? new Utf8JsonResult(ListWriter.Write(slice.Items, slice.HasMore, static (writer, e) => writer.WriteRawValue(ResponseObjectWriter.Serialize(e), skipInputValidation: true), static e => e.Id))
+            : OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not one of your retained responses.", "after", "invalid_value");
+    }
+
+    private static Utf8JsonResult ObjectResult(ResponseEntry entry, ResponsesServices services)
+    {
+        var body = ResponseObjectWriter.Serialize(entry);
+        return new Utf8JsonResult(body, entry.Log.IsCompleted ? null : services.Api.Value.PollAfterMilliseconds);
+    }
+
+    private static ResponseStatus StatusOf(ResponseEntry entry)
+    {
+        lock (entry.Gate)
+        {
+            return entry.Status;
+        }
+    }
+
+    private static bool TryParseBool(StringValues value, out bool result)
+    {
+        result = false;
+        if (StringValues.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        return bool.TryParse(value.ToString(), out result);
+    }
+}
+
+/// <summary>The answer to a delete.</summary>
+/// <param name="Id">The deleted response's id.</param>
+/// <param name="Object">Always <c>response</c>.</param>
+/// <param name="Deleted">Always true.</param>
+internal sealed record DeletedResponse(string Id, string Object, bool Deleted);

@@ -1,0 +1,53 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Resumable.Core.Responses;
+using Resumable.Core.Sequencing;
+using Resumable.Core.Streaming;
+
+namespace Resumable.Server.Endpoints;
+
+/// <summary>
+/// Streams a response's already-encoded frames as Server-Sent Events from a log position on (the shape of
+/// ASP.NET Core's <c>ServerSentEventsResult</c>, but copying our frame bytes instead of serialising per
+/// client). Headers tell proxies not to buffer. A foreground stream cancels its job when the client leaves.
+/// </summary>
+internal sealed class SseFrameResult(ResponseEntry entry, int position, bool cancelJobOnDisconnect) : IResult, IEndpointMetadataProvider
+{
+    /// <summary>The log index the stream starts at.</summary>
+    public int Position => position;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var streamer = httpContext.RequestServices.GetRequiredService<SseStreamer>();
+        var aborted = httpContext.RequestAborted;
+        bool finished;
+        using (entry.AttachReader())
+        {
+            try
+            {
+                await response.StartAsync(aborted).ConfigureAwait(false);
+                finished = await streamer.StreamAsync(entry.Log, position, response.BodyWriter, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                finished = false;
+            }
+        }
+
+        if (!finished && cancelJobOnDisconnect)
+        {
+            httpContext.RequestServices.GetRequiredService<ResponseLifecycle>().TryCancel(entry);
+        }
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/event-stream"]));
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Resumable.Server.Auth;
+using Resumable.Server.Endpoints;
+using Resumable.Server.Errors;
+using Resumable.Server.Hosting;
+using Resumable.Server.Requests;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Composes the Resumable server: the pipeline, the HTTP API, authentication, health and OpenAPI.</summary>
+public static class ResumableServerExtensions
+{
+    /// <summary>Registers everything the server needs, with options validated at start-up.</summary>
+    public static WebApplicationBuilder AddResumableServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddResumableCore();
+        services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);
+        services.AddSingleton<ApiKeyAuthenticator>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<OpenAIExceptionHandler>();
+        services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<QueueReadinessCheck>("queue", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Maps the API, the operator endpoints, health, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
+    public static WebApplication MapResumable(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapOpenApi();
+        app.MapResponsesEndpoints();
+        app.MapAdminEndpoints();
+        app.MapHealthEndpoints();
+        app.MapFallback(static (HttpContext context) => OpenAIError.Create(
+            StatusCodes.Status404NotFound, $"Unknown request URL: {context.Request.Method} {context.Request.Path}.", OpenAIError.InvalidRequest, null, "unknown_url"));
+
+        if (app.Services.GetRequiredService<ApiKeyAuthenticator>().IsOpen)
+        {
+            ServerLog.OpenAccess(app.Logger);
+        }
+
+        return app;
+    }
+}
