@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Resumable.Testing;
+
+/// <summary>
+/// The real server composition (Program) on a real Kestrel listener on a free loopback port, with
+/// settings injected through in-memory configuration. Defaults suit fast tests: two tenants and an
+/// admin key, and an unpaced synthetic model with no time to first token.
+/// </summary>
+public sealed class ResumableAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
+        ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
+        ["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB,
+        ["Resumable:Auth:Keys:1:Tenant"] = "tenant-b",
+        ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
+        ["Resumable:Synthetic:TimeToFirstTokenMs"] = "0",
+        ["Resumable:Synthetic:TokensPerSecond"] = "0",
+        ["Resumable:Synthetic:OutputTokens"] = "40",
+        ["Resumable:Retention:SweepInterval"] = "00:00:00.050",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    /// <summary>Creates a server with the defaults overridden by <paramref name="settings"/>.</summary>
+    public ResumableAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        _configureServices = configureServices;
+        Port = FreeTcpPort.Next();
+        UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
+    }
+
+    /// <summary>The loopback port Kestrel listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Starts the server (idempotent) and returns an HTTP client for it with <paramref name="apiKey"/> as bearer.</summary>
+    public HttpClient CreateApiClient(string? apiKey = TestKeys.TenantA)
+    {
+        StartServer();
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
+        }
+    }
+}
