@@ -31,18 +31,35 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _configureServices;
 
-    /// <summary>Creates a server with the defaults overridden by <paramref name="settings"/>.</summary>
-    public ResumableAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    /// <summary>Creates a server with the test defaults (the one public constructor, as class fixtures need).</summary>
+    public ResumableAppFactory()
+        : this(null, null)
     {
+    }
+
+    private ResumableAppFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    {
+        // A null value removes a default instead of setting an empty value.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            _settings[key] = value;
+            if (value is null)
+            {
+                _settings.Remove(key);
+            }
+            else
+            {
+                _settings[key] = value;
+            }
         }
 
         _configureServices = configureServices;
         Port = FreeTcpPort.Next();
         UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
     }
+
+    /// <summary>Creates a server with the defaults overridden by <paramref name="settings"/> and services replaced by <paramref name="configureServices"/>.</summary>
+    public static ResumableAppFactory Create(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null) =>
+        new(settings, configureServices);
 
     /// <summary>The loopback port Kestrel listens on.</summary>
     public int Port { get; }

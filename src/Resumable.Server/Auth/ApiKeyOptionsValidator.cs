@@ -14,9 +14,10 @@ internal sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
         for (var i = 0; i < options.Keys.Count; i++)
         {
             var entry = options.Keys[i];
-            if (entry.Key.Length < MinimumKeyLength)
+            var key = entry.Key ?? "";
+            if (key.Length < MinimumKeyLength)
             {
-                failures.Add($"Resumable:Auth:Keys:{i}:Key must be at least {MinimumKeyLength} characters (got {entry.Key.Length}).");
+                failures.Add($"Resumable:Auth:Keys:{i}:Key must be at least {MinimumKeyLength} characters (got {key.Length}).");
             }
 
             if (string.IsNullOrWhiteSpace(entry.Tenant))
@@ -24,7 +25,7 @@ internal sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
                 failures.Add($"Resumable:Auth:Keys:{i}:Tenant must not be empty.");
             }
 
-            if (!seen.Add(entry.Key))
+            if (!seen.Add(key))
             {
                 failures.Add($"Resumable:Auth:Keys:{i}:Key repeats an earlier key; each key maps to one tenant.");
             }

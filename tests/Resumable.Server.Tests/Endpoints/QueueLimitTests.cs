@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Resumable.Testing;
+
+namespace Resumable.Server.Tests.Endpoints;
+
+public class QueueLimitTests
+{
+    [Fact]
+    public async Task Create_QueueFull_Returns429WithRetryAfterAndTheErrorShape()
+    {
+        await using var factory = ResumableAppFactory.Create(new Dictionary<string, string?>
+        {
+            ["Resumable:Queue:Capacity"] = "1",
+            ["Resumable:Queue:Workers"] = "1",
+            ["Resumable:Queue:RetryAfterSeconds"] = "7",
+        });
+        var client = factory.CreateApiClient();
+        var slow = ResponsesApi.Synthetic(1000, tokensPerSecond: 20);
+        var running = await client.CreateBackgroundAsync("occupies the worker", slow);
+        await WaitForStatusAsync(client, running, "in_progress");
+        var queued = await client.CreateBackgroundAsync("waits in the queue", slow);
+
+        var refused = await client.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "one too many", background = true });
+        var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("7", refused.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("queue_full", body.GetProperty("code").GetString());
+        Assert.Equal("queued", (await client.GetJsonAsync($"v1/responses/{queued}")).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("readyz")).StatusCode);
+
+        await client.PostAsync($"v1/responses/{running}/cancel", null);
+        await client.PostAsync($"v1/responses/{queued}/cancel", null);
+    }
+
+    internal static async Task WaitForStatusAsync(HttpClient client, string id, string status)
+    {
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            if ((await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"{id} never became {status}.");
+    }
+}
