@@ -14,6 +14,9 @@ internal static class ResponsesEndpoints
 {
     private const string LastEventIdHeader = "Last-Event-ID";
 
+    // The status nginx uses for "client closed request"; never seen by the client that left.
+    private const int ClientClosedRequest = 499;
+
     public static RouteGroupBuilder MapResponsesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/responses")
@@ -79,9 +82,9 @@ internal static class ResponsesEndpoints
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // A foreground caller that leaves takes its job with it.
+            // A foreground caller that leaves takes its job with it. Nobody reads the answer any more.
             services.Lifecycle.TryCancel(entry);
-            throw;
+            return OpenAIError.Create(ClientClosedRequest, "The client closed the request; the response was cancelled.", OpenAIError.InvalidRequest, null, "client_closed_request");
         }
 
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
