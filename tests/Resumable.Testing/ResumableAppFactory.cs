@@ -30,6 +30,7 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
     };
 
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly TempDirectory? _ownedDataDirectory;
 
     /// <summary>Creates a server with the test defaults (the one public constructor, as class fixtures need).</summary>
     public ResumableAppFactory()
@@ -53,6 +54,12 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
         }
 
         _configureServices = configureServices;
+        if (!_settings.ContainsKey("Resumable:Wal:Directory"))
+        {
+            _ownedDataDirectory = new TempDirectory("wal");
+            _settings["Resumable:Wal:Directory"] = _ownedDataDirectory.Path;
+        }
+
         Port = FreeTcpPort.Next();
         UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
     }
@@ -78,6 +85,16 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
         }
 
         return client;
+    }
+
+    /// <summary>The write-ahead log directory this server uses.</summary>
+    public string WalDirectory => _settings["Resumable:Wal:Directory"]!;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _ownedDataDirectory?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

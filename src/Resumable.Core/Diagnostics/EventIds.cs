@@ -2,7 +2,7 @@ namespace Resumable.Core.Diagnostics;
 
 /// <summary>
 /// Log event ids, allocated in ranges per area so that a number identifies its component:
-/// 1xxx hosting and security, 2xxx admission and jobs, 3xxx streaming, 4xxx retention.
+/// 1xxx hosting and security, 2xxx admission and jobs, 3xxx streaming, 4xxx retention, 5xxx write-ahead log and recovery.
 /// </summary>
 internal static class EventIds
 {
@@ -19,4 +19,10 @@ internal static class EventIds
     public const int StreamAborted = 3001;
 
     public const int ResponsesExpired = 4000;
+
+    public const int Recovered = 5000;
+    public const int WalCommitFailed = 5001;
+    public const int WalOpened = 5002;
+    public const int WalWriteFailed = 5003;
+    public const int WalRecordDropped = 5004;
 }

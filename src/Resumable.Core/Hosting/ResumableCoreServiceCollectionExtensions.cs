@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Generation;
 using Resumable.Core.Jobs;
@@ -39,8 +40,12 @@ public static class ResumableCoreServiceCollectionExtensions
         services.TryAddSingleton<ResponseAdmission>();
         services.TryAddSingleton<ResponseJobRunner>();
         services.TryAddSingleton<SseStreamer>();
+        services.TryAddSingleton<ICursorStore, InMemoryCursorStore>();
 
         // Components that are both a service and a loop are registered once and forwarded as hosted services.
+        // Recovery starts first: the registry is complete before workers run and before requests are served.
+        services.TryAddSingleton<ResponseRecoveryService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ResponseRecoveryService>());
         services.TryAddSingleton<ResponseWorkerService>();
         services.TryAddSingleton<RetentionSweeper>();
         services.AddHostedService(static sp => sp.GetRequiredService<ResponseWorkerService>());

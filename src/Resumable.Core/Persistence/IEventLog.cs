@@ -3,9 +3,9 @@ using Resumable.Core.Events;
 namespace Resumable.Core.Persistence;
 
 /// <summary>
-/// The write-ahead log as the sequencer sees it: one more consumer of encoded frames, never on the path
-/// to a reader. Implementations must not block: <see cref="Enqueue"/> returns once the frame is queued
-/// for persistence, not once it is durable.
+/// The write-ahead log as the pipeline sees it: one more consumer of encoded frames, never on the path to a
+/// reader. Every recording method returns once the record is queued for persistence, not once it is durable,
+/// and never waits; the log reports durability through <see cref="Cursors.ICursorStore"/>.
 /// </summary>
 public interface IEventLog
 {
@@ -13,8 +13,23 @@ public interface IEventLog
     DurabilityMode Mode { get; }
 
     /// <summary>
-    /// Queues <paramref name="frame"/> of response <paramref name="responseId"/> for persistence.
-    /// Called in sequence order per response, under that response's lock: it must be fast and must not wait.
+    /// Opens the log and returns the responses it holds, once, before anything is recorded. Throws when the
+    /// log exists but cannot be recovered (the host must not start on an empty log in its place).
+    /// </summary>
+    Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken);
+
+    /// <summary>Queues the creation of a response. Called under the response's lock, before its first event.</summary>
+    void RecordCreated(string responseId, CreatedRecord created);
+
+    /// <summary>
+    /// Queues <paramref name="frame"/> of response <paramref name="responseId"/>. Called in sequence order per
+    /// response, under that response's lock: it must be fast and must not wait.
     /// </summary>
     void Enqueue(string responseId, EventFrame frame);
+
+    /// <summary>Queues the deletion of a response; recovery then ignores it.</summary>
+    void RecordDeleted(string responseId);
+
+    /// <summary>The log's state for operators, or null when nothing is persisted.</summary>
+    WalStatistics? GetStatistics();
 }

@@ -9,7 +9,24 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     public DurabilityMode Mode => DurabilityMode.None;
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RecoveredResponse>>([]);
+
+    /// <inheritdoc />
+    public void RecordCreated(string responseId, CreatedRecord created)
+    {
+    }
+
+    /// <inheritdoc />
     public void Enqueue(string responseId, EventFrame frame)
     {
     }
+
+    /// <inheritdoc />
+    public void RecordDeleted(string responseId)
+    {
+    }
+
+    /// <inheritdoc />
+    public WalStatistics? GetStatistics() => null;
 }

@@ -10,13 +10,13 @@ namespace Resumable.Core.Responses;
 /// </summary>
 internal sealed class ResponseEntry
 {
-    public ResponseEntry(string id, string tenant, ResponseRequest request, DateTimeOffset createdAt)
+    public ResponseEntry(string id, string tenant, ResponseRequest request, DateTimeOffset createdAt, string? itemId = null)
     {
         Id = id;
         Tenant = tenant;
         Request = request;
         CreatedAt = createdAt;
-        ItemId = ResponseId.NewWithPrefix("msg_");
+        ItemId = itemId ?? ResponseId.NewWithPrefix("msg_");
     }
 
     /// <summary>The response id, <c>resp_…</c>.</summary>

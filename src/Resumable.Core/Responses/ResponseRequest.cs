@@ -38,5 +38,6 @@ public sealed record ResponseRequest
     public string? User { get; init; }
 
     /// <summary>The whole input as one text, in order, parts separated by a newline.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string InputText => string.Join('\n', Input.SelectMany(m => m.Parts).Select(p => p.Text));
 }

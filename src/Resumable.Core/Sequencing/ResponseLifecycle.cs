@@ -1,6 +1,7 @@
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Events;
 using Resumable.Core.Jobs;
+using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 
 namespace Resumable.Core.Sequencing;
@@ -10,7 +11,7 @@ namespace Resumable.Core.Sequencing;
 /// under the entry's lock, and refuses to act once the response is terminal: that is what makes the
 /// terminal event unique even when a worker, a cancel and a delete race.
 /// </summary>
-internal sealed class ResponseLifecycle(ResponseSequencer sequencer, TimeProvider timeProvider, ResumableMetrics metrics)
+internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics)
 {
     /// <summary>
     /// Queues a new response and emits <c>response.created</c> and, for background responses,
@@ -28,6 +29,7 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, TimeProvide
             }
 
             entry.Status = ResponseStatus.Queued;
+            eventLog.RecordCreated(entry.Id, new CreatedRecord(entry.Tenant, entry.CreatedAt.ToUnixTimeMilliseconds(), entry.ItemId, entry.Request));
             sequencer.Append(entry, ResponseEventKind.Created);
             if (entry.Request.Background)
             {
@@ -123,6 +125,42 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, TimeProvide
 
             entry.IncompleteReason = "cancelled";
             EmitTerminal(entry, ResponseStatus.Cancelled, ResponseEventKind.Incomplete);
+        }
+
+        AfterTerminal(entry);
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a response: cancels it if it is still in flight (its readers get the terminal event) and records
+    /// the deletion so that recovery forgets it. The caller removes it from the registry.
+    /// </summary>
+    public void Delete(ResponseEntry entry)
+    {
+        TryCancel(entry);
+        lock (entry.Gate)
+        {
+            eventLog.RecordDeleted(entry.Id);
+        }
+    }
+
+    /// <summary>
+    /// Ends a response that was in flight when the previous process stopped: emits <c>response.failed</c>
+    /// with code <c>server_restarted</c>, numbered at <paramref name="sequenceNumber"/> (above every number a
+    /// client of the previous process can have seen). False when the response was already terminal.
+    /// </summary>
+    public bool TryFailInterrupted(ResponseEntry entry, long sequenceNumber)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.IsTerminal)
+            {
+                return false;
+            }
+
+            entry.NextSequenceNumber = sequenceNumber;
+            entry.Error = new ResponseError("server_restarted", "The server stopped while this response was in flight; events after the last durable one were lost.");
+            EmitTerminal(entry, ResponseStatus.Failed, ResponseEventKind.Failed);
         }
 
         AfterTerminal(entry);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Events;
 using Resumable.Core.Jobs;
@@ -33,7 +34,7 @@ internal static class AdminEndpoints
         return group;
     }
 
-    internal static Results<Ok<AdminResponseList>, JsonHttpResult<OpenAIErrorEnvelope>> ListResponses(HttpContext context, ResponseRegistry registry)
+    internal static Results<Ok<AdminResponseList>, JsonHttpResult<OpenAIErrorEnvelope>> ListResponses(HttpContext context, ResponseRegistry registry, ICursorStore cursors)
     {
         var query = context.Request.Query;
         if (ListQuery.Parse(query, defaultDescending: true, out var error) is not { } page)
@@ -50,7 +51,7 @@ internal static class AdminEndpoints
                 return OpenAIError.BadRequest($"Invalid value for 'status': '{query["status"]}'.", "status", "invalid_value");
             }
 
-            entries.RemoveAll(e => Summarize(e, registry).Status != status.ToWireName());
+            entries.RemoveAll(e => Summarize(e, registry, cursors).Status != status.ToWireName());
         }
 
         if (!page.Descending)
@@ -63,11 +64,11 @@ internal static class AdminEndpoints
             return OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not a retained response.", "after", "invalid_value");
         }
 
-        var data = slice.Items.Select(e => Summarize(e, registry)).ToList();
+        var data = slice.Items.Select(e => Summarize(e, registry, cursors)).ToList();
         return TypedResults.Ok(new AdminResponseList("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, slice.HasMore));
     }
 
-    internal static Results<Ok<AdminResponseDetail>, JsonHttpResult<OpenAIErrorEnvelope>> InspectResponse(string id, HttpContext context, ResponseRegistry registry)
+    internal static Results<Ok<AdminResponseDetail>, JsonHttpResult<OpenAIErrorEnvelope>> InspectResponse(string id, HttpContext context, ResponseRegistry registry, ICursorStore cursors)
     {
         if (!registry.TryGetAnyTenant(id, out var entry))
         {
@@ -100,7 +101,7 @@ internal static class AdminEndpoints
             events.Add(new AdminEvent(frame.SequenceNumber, frame.Type, frame.Bytes.Length, DataOf(frame)));
         }
 
-        return TypedResults.Ok(new AdminResponseDetail(Summarize(entry, registry), events, frames.Length > limit));
+        return TypedResults.Ok(new AdminResponseDetail(Summarize(entry, registry, cursors), events, frames.Length > limit));
     }
 
     internal static Ok<AdminStats> Stats(JobQueue queue, ResponseRegistry registry, ResumableMetrics metrics, IEventLog eventLog, IOptions<QueueOptions> queueOptions) =>
@@ -110,11 +111,14 @@ internal static class AdminEndpoints
             metrics.ActiveStreams,
             registry.Count,
             metrics.EventsTotal,
-            eventLog.Mode.ToString().ToLowerInvariant()));
+            eventLog.Mode.ToString().ToLowerInvariant(),
+            eventLog.GetStatistics()));
 
-    private static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry)
+    private static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry, ICursorStore cursors)
     {
         var expiresAt = registry.ExpiresAt(entry);
+        var durable = cursors.GetDurable(entry.Id);
+        var last = entry.Log.LastSequenceNumber;
         lock (entry.Gate)
         {
             return new AdminResponseSummary(
@@ -128,8 +132,10 @@ internal static class AdminEndpoints
                 expiresAt?.ToUnixTimeMilliseconds(),
                 entry.Log.Count,
                 entry.Log.ByteCount,
-                entry.Log.LastSequenceNumber,
-                entry.ActiveReaders);
+                last,
+                entry.ActiveReaders,
+                durable,
+                last - (durable ?? -1));
         }
     }
 
@@ -144,10 +150,11 @@ internal static class AdminEndpoints
     }
 }
 
-/// <summary>One retained response as operators see it. Times are Unix milliseconds.</summary>
+/// <summary>One retained response as operators see it. Times are Unix milliseconds; the durable lag is how many
+/// sequence numbers the last event is ahead of the last durable one.</summary>
 internal sealed record AdminResponseSummary(
     string Id, string Tenant, string Status, string Model, bool Background, long CreatedAt, long? CompletedAt, long? ExpiresAt,
-    int Events, long Bytes, long LastSequenceNumber, int Readers);
+    int Events, long Bytes, long LastSequenceNumber, int Readers, long? DurableSequenceNumber, long DurableLag);
 
 /// <summary>A page of retained responses.</summary>
 internal sealed record AdminResponseList(string Object, List<AdminResponseSummary> Data, string? FirstId, string? LastId, bool HasMore);
@@ -159,7 +166,7 @@ internal sealed record AdminResponseDetail(AdminResponseSummary Response, List<A
 internal sealed record AdminEvent(long SequenceNumber, string Type, int Bytes, JsonElement Data);
 
 /// <summary>Live statistics of this node.</summary>
-internal sealed record AdminStats(AdminQueueStats Queue, long RunningJobs, long ActiveStreams, int RetainedResponses, long EventsTotal, string Durability);
+internal sealed record AdminStats(AdminQueueStats Queue, long RunningJobs, long ActiveStreams, int RetainedResponses, long EventsTotal, string Durability, WalStatistics? Wal);
 
 /// <summary>The job queue's fill.</summary>
 internal sealed record AdminQueueStats(int Depth, int Capacity, int Workers);

@@ -170,7 +170,7 @@ internal static class ResponsesEndpoints
         }
 
         // The terminal event goes out first, so attached readers end before the response disappears.
-        services.Lifecycle.TryCancel(entry);
+        services.Lifecycle.Delete(entry);
         services.Registry.Remove(id);
         return TypedResults.Ok(new DeletedResponse(id, "response", true));
     }

@@ -14,6 +14,8 @@ public static class ResumableServerExtensions
     public static WebApplicationBuilder AddResumableServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The log first: it then starts before recovery and the workers and stops after them.
+        services.AddResumableFasterWal(builder.Configuration);
         services.AddResumableCore();
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);

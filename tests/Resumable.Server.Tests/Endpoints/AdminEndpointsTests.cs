@@ -64,7 +64,7 @@ public class AdminEndpointsTests(ResumableAppFactory factory) : IClassFixture<Re
             Assert.True(stats.GetProperty("active_streams").GetInt64() >= 1);
             Assert.True(stats.GetProperty("retained_responses").GetInt32() >= 1);
             Assert.True(stats.GetProperty("queue").GetProperty("capacity").GetInt32() > 0);
-            Assert.Equal("none", stats.GetProperty("durability").GetString());
+            Assert.Equal("async", stats.GetProperty("durability").GetString());
             Assert.Equal(1, inspect.GetProperty("response").GetProperty("readers").GetInt32());
             Assert.Single(inspect.GetProperty("events").EnumerateArray());
         }

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Resumable.Core.Events;
+using Resumable.Core.Responses;
+
+namespace Resumable.Core.Persistence;
+
+/// <summary>
+/// Rebuilds a response's in-memory state from its recovered events: the frames go back into its log as they
+/// were, and status, output text, usage and error are read back from their payloads (recovery only; the
+/// live path never parses a frame).
+/// </summary>
+internal static class ResponseRestorer
+{
+    public static ResponseEntry Restore(RecoveredResponse recovered)
+    {
+        var created = recovered.Created;
+        var entry = new ResponseEntry(recovered.ResponseId, created.Tenant, created.Request, DateTimeOffset.FromUnixTimeMilliseconds(created.CreatedAtMs), created.ItemId);
+        lock (entry.Gate)
+        {
+            foreach (var frame in recovered.Frames)
+            {
+                Apply(entry, frame);
+                entry.Log.Append(frame, completes: frame.IsTerminal);
+                entry.NextSequenceNumber = frame.SequenceNumber + 1;
+            }
+
+            entry.AdmittedObject = ResponseObjectWriter.Serialize(entry);
+            if (entry.IsTerminal)
+            {
+                entry.CompletedAt = DateTimeOffset.FromUnixTimeMilliseconds(recovered.LastRecordAtMs);
+            }
+        }
+
+        if (entry.IsTerminal)
+        {
+            entry.Finished.TrySetResult();
+        }
+
+        return entry;
+    }
+
+    private static void Apply(ResponseEntry entry, EventFrame frame)
+    {
+        using var document = JsonDocument.Parse(DataOf(frame).ToArray());
+        var data = document.RootElement;
+        switch (frame.Type)
+        {
+            case ResponseEventTypes.OutputItemAdded:
+                entry.OutputStarted = true;
+                break;
+            case ResponseEventTypes.OutputTextDelta:
+                entry.OutputText.Append(data.GetProperty("delta").GetString());
+                break;
+            case ResponseEventTypes.OutputItemDone:
+                entry.OutputFinished = true;
+                break;
+            default:
+                if (data.TryGetProperty("response", out var response))
+                {
+                    ApplyResponse(entry, response);
+                }
+
+                break;
+        }
+    }
+
+    private static void ApplyResponse(ResponseEntry entry, JsonElement response)
+    {
+        ResponseStatusExtensions.TryParseWireName(response.GetProperty("status").GetString(), out var status);
+        entry.Status = status;
+        if (response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            entry.Error = new ResponseError(error.GetProperty("code").GetString() ?? "", error.GetProperty("message").GetString() ?? "");
+        }
+
+        if (response.TryGetProperty("incomplete_details", out var details) && details.ValueKind == JsonValueKind.Object)
+        {
+            entry.IncompleteReason = details.GetProperty("reason").GetString();
+        }
+
+        if (response.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            entry.InputTokens = usage.GetProperty("input_tokens").GetInt32();
+            entry.OutputTokens = usage.GetProperty("output_tokens").GetInt32();
+        }
+    }
+
+    private static ReadOnlySpan<byte> DataOf(EventFrame frame)
+    {
+        var bytes = frame.Bytes.Span;
+        var start = bytes.IndexOf("\ndata: "u8) + "\ndata: "u8.Length;
+        return bytes[start..^2];
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+internal sealed partial class FasterEventLog
+{
+    // Records in the log's memory that no commit has covered yet, in address order (one writer appends);
+    // the sequence number is -1 for records that are not events.
+    private readonly ConcurrentQueue<(long Address, string ResponseId, long SequenceNumber)> _awaitingCommit = new();
+    private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
+
+    // Serialises commits of the committer loop and the final commit at shutdown.
+    private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private long _pendingBytes;
+    private long _pendingRecords;
+    private long _commits;
+    private long _recordsCommitted;
+    private long _lastCommitTicks;
+    private long _maxCommitTicks;
+    private volatile string? _fault;
+
+    /// <inheritdoc />
+    public WalStatistics? GetStatistics()
+    {
+        var log = _log;
+        var commits = Interlocked.Read(ref _commits);
+        var records = Interlocked.Read(ref _recordsCommitted);
+        return new WalStatistics(
+            Directory,
+            log?.BeginAddress ?? 0,
+            log?.TailAddress ?? 0,
+            log?.CommittedUntilAddress ?? 0,
+            SizeOnDisk(),
+            commits,
+            records,
+            commits == 0 ? 0 : (double)records / commits,
+            TimeSpan.FromTicks(Interlocked.Read(ref _lastCommitTicks)).TotalMilliseconds,
+            TimeSpan.FromTicks(Interlocked.Read(ref _maxCommitTicks)).TotalMilliseconds,
+            Interlocked.Read(ref _pendingRecords),
+            _fault);
+    }
+
+    // Moves queued records into the log's memory, in queue order. Never touches the disk itself.
+    private async Task WriteLoopAsync()
+    {
+        var log = _log!;
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var record))
+                {
+                    var entry = new WalLogEntry(record);
+                    if (!log.TryEnqueue(entry, out var address))
+                    {
+                        // The log's memory is full until a flush completes: the slow path waits here, not the producer.
+                        address = await log.EnqueueAsync(entry).ConfigureAwait(false);
+                    }
+
+                    Interlocked.Increment(ref _pendingRecords);
+                    _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1));
+
+                    if (Interlocked.Add(ref _pendingBytes, entry.SerializedLength) >= _options.CommitThresholdBytes && _commitSignal.CurrentCount == 0)
+                    {
+                        try
+                        {
+                            _commitSignal.Release();
+                        }
+                        catch (SemaphoreFullException)
+                        {
+                            // The committer is already signalled.
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _fault = ex.Message;
+            LogWriteFailed(ex);
+        }
+    }
+
+    // Group commit: one commit per interval (or when enough bytes are pending), never one per record.
+    private async Task CommitLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _commitSignal.WaitAsync(_options.CommitInterval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await CommitPendingAsync(token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitPendingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await CommitPendingLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+    }
+
+    private async Task CommitPendingLockedAsync(CancellationToken cancellationToken)
+    {
+        var log = _log;
+        if (log is null || _fault is not null || Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        var until = log.TailAddress;
+        if (until > log.CommittedUntilAddress)
+        {
+            Interlocked.Exchange(ref _pendingBytes, 0);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                // Issue the commit, then wait for the committed address to pass the tail we saw. A commit in flight
+                // is never cancelled (an abandoned CommitAsync can miss its completion); shutdown waits for it.
+                log.Commit(spinWait: false);
+                await log.WaitForCommitAsync(until, -1, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _fault = ex.Message;
+                LogCommitFailed(ex);
+                return;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started).Ticks;
+            Interlocked.Exchange(ref _lastCommitTicks, elapsed);
+            if (elapsed > Interlocked.Read(ref _maxCommitTicks))
+            {
+                Interlocked.Exchange(ref _maxCommitTicks, elapsed);
+            }
+
+            Interlocked.Increment(ref _commits);
+        }
+
+        AdvanceCursors(log.CommittedUntilAddress);
+    }
+
+    // After a commit: every event below the committed address is durable. One cursor update per response.
+    private void AdvanceCursors(long committedUntil)
+    {
+        var records = 0L;
+        while (_awaitingCommit.TryPeek(out var awaiting) && awaiting.Address < committedUntil)
+        {
+            _awaitingCommit.TryDequeue(out _);
+            if (awaiting.SequenceNumber >= 0)
+            {
+                _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
+            }
+
+            records++;
+        }
+
+        foreach (var (responseId, sequenceNumber) in _advanced)
+        {
+            _cursors.AdvanceDurable(responseId, sequenceNumber);
+        }
+
+        _advanced.Clear();
+        Interlocked.Add(ref _recordsCommitted, records);
+        Interlocked.Add(ref _pendingRecords, -records);
+    }
+
+    private long SizeOnDisk()
+    {
+        try
+        {
+            return new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using Resumable.Core.Diagnostics;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+internal sealed partial class FasterEventLog
+{
+    [LoggerMessage(EventIds.WalOpened, LogLevel.Information, "Write-ahead log open in {Directory}: begin {BeginAddress}, committed until {CommittedUntilAddress}.")]
+    private partial void LogOpened(string directory, long beginAddress, long committedUntilAddress);
+
+    [LoggerMessage(EventIds.WalCommitFailed, LogLevel.Error, "A write-ahead log commit failed; nothing after the last good commit is reported durable.")]
+    private partial void LogCommitFailed(Exception exception);
+
+    [LoggerMessage(EventIds.WalWriteFailed, LogLevel.Error, "Writing to the write-ahead log failed; nothing after the last good commit is reported durable.")]
+    private partial void LogWriteFailed(Exception exception);
+
+    [LoggerMessage(EventIds.WalRecordDropped, LogLevel.Warning, "A {Kind} record of {ResponseId} arrived after the write-ahead log stopped and was not persisted.")]
+    private partial void LogDroppedAfterStop(WalRecordKind kind, string responseId);
+}

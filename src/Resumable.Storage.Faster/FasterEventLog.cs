@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using FASTER.core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cursors;
+using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>
+/// The write-ahead log on FASTER's <see cref="FasterLog"/>: one log per node. Recording methods only queue a
+/// record (they never touch the disk and never wait); one writer task moves queued records into the log's
+/// memory, and one committer task commits every <see cref="WalOptions.CommitInterval"/> (or earlier when
+/// <see cref="WalOptions.CommitThresholdBytes"/> are pending) and then advances the durable cursor of every
+/// response the commit covered.
+/// </summary>
+internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsyncDisposable
+{
+    // Records flow to a single writer; the queue is unbounded so that producers never wait for the disk.
+    private static readonly UnboundedChannelOptions QueueOptions = new()
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    };
+
+    private readonly WalOptions _options;
+    private readonly ICursorStore _cursors;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<FasterEventLog> _logger;
+    private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(QueueOptions);
+    private readonly SemaphoreSlim _commitSignal = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _openLock = new(1, 1);
+    private IDevice? _device;
+    private FasterLog? _log;
+    private IReadOnlyList<RecoveredResponse>? _recovered;
+    private Task _writer = Task.CompletedTask;
+    private Task _committer = Task.CompletedTask;
+    private int _disposed;
+
+    public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger)
+    {
+        _options = options.Value;
+        _cursors = cursors;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Directory = Path.GetFullPath(_options.Directory);
+    }
+
+    /// <summary>The absolute directory of the log.</summary>
+    public string Directory { get; }
+
+    /// <inheritdoc />
+    public DurabilityMode Mode => DurabilityMode.Async;
+
+    /// <inheritdoc />
+    public void RecordCreated(string responseId, CreatedRecord created) =>
+        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Created, WalRecordFlags.None, responseId, -1, NowMs()), created.Serialize()));
+
+    /// <inheritdoc />
+    public void Enqueue(string responseId, EventFrame frame) =>
+        Queue(new PendingRecord(
+            new WalRecordHeader(WalRecordKind.Event, frame.IsTerminal ? WalRecordFlags.Terminal : WalRecordFlags.None, responseId, frame.SequenceNumber, NowMs()),
+            frame.Bytes));
+
+    /// <inheritdoc />
+    public void RecordDeleted(string responseId)
+    {
+        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty));
+        _cursors.Remove(responseId);
+    }
+
+    /// <summary>Opens the log and starts the writer and committer.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Drains the queue and commits what is left; <see cref="DisposeAsync"/> closes the log.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CommitPendingAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The container disposes this instance once per registration that resolves it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_writer, _committer).ConfigureAwait(false);
+
+        // A final commit of StopAsync finishes first; one that starts later finds no log and does nothing.
+        await _commitLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _log?.Dispose();
+            _device?.Dispose();
+            _log = null;
+            _device = null;
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+        // The semaphores and the token source hold no unmanaged handle here and may still be touched by a
+        // late StopAsync, so they are left to the collector.
+    }
+
+    private void Queue(in PendingRecord record)
+    {
+        if (!_queue.Writer.TryWrite(record))
+        {
+            // Only after shutdown began; the record was never reported durable, so nothing is promised.
+            LogDroppedAfterStop(record.Header.Kind, record.Header.ResponseId);
+        }
+    }
+
+    private long NowMs() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>The write-ahead log. Section <c>Resumable:Wal</c>.</summary>
+public sealed class WalOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Resumable:Wal";
+
+    /// <summary><c>Async</c> (default): stream at once, persisted within the commit interval. <c>None</c>: memory only.</summary>
+    public DurabilityMode Durability { get; set; } = DurabilityMode.Async;
+
+    /// <summary>The log's directory; relative paths are under the working directory. Default <c>data/wal</c>.</summary>
+    [Required]
+    public string Directory { get; set; } = Path.Combine("data", "wal");
+
+    /// <summary>How often pending records are committed (group commit). Default 5 ms; 1 ms to 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Commit before the interval ends once this many bytes are pending. Default 4 MiB; 4 KiB to 1 GiB.</summary>
+    [Range(4 * 1024, 1024 * 1024 * 1024)]
+    public int CommitThresholdBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Size of one log file; reclaiming space frees whole files. Default 64 MiB; a power of two from 1 MiB to 1 GiB.</summary>
+    [Range(1L << 20, 1L << 30)]
+    public long SegmentSizeBytes { get; set; } = 64L << 20;
+
+    /// <summary>In-memory log buffer. Default 32 MiB; a power of two from 1 MiB to 16 GiB, at least twice the page size.</summary>
+    [Range(1L << 20, 16L << 30)]
+    public long MemorySizeBytes { get; set; } = 32L << 20;
+
+    /// <summary>Log page size; a record (a frame plus 48 bytes) must fit in a page. Default 4 MiB; a power of two from 64 KiB to 256 MiB.</summary>
+    [Range(64L << 10, 256L << 20)]
+    public long PageSizeBytes { get; set; } = 4L << 20;
+}

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cursors;
+using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
+using Resumable.Testing;
+
+namespace Resumable.Storage.Faster.Tests;
+
+public sealed class FasterEventLogTests : IDisposable
+{
+    private readonly TempDirectory _directory = new("faster");
+
+    public void Dispose() => _directory.Dispose();
+
+    private FasterEventLog Open(InMemoryCursorStore? cursors = null) => new(
+        Options.Create(new WalOptions { Directory = _directory.Path, CommitInterval = TimeSpan.FromMilliseconds(2), SegmentSizeBytes = 1L << 20, PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 }),
+        cursors ?? new InMemoryCursorStore(),
+        TimeProvider.System,
+        NullLogger<FasterEventLog>.Instance);
+
+    private static CreatedRecord Created(string input) => new("tenant-a", 1_700_000_000_000, "msg_1", new ResponseRequest
+    {
+        Model = "synthetic",
+        Input = [new InputMessage("msg_in", "user", [new InputTextPart("input_text", input)])],
+        Background = true,
+        Metadata = new Dictionary<string, string> { ["k"] = "v" },
+    });
+
+    private static EventFrame Frame(long sequence, string type, string text)
+    {
+        var encoder = SseFrameEncoder.ForCurrentThread;
+        encoder.Begin(sequence, type).WriteString("delta", text);
+        return new EventFrame(sequence, type, encoder.Finish());
+    }
+
+    private static async Task WaitDurableAsync(ICursorStore cursors, string id, long sequence)
+    {
+        for (var attempt = 0; attempt < 1_000 && cursors.GetDurable(id) != sequence; attempt++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(sequence, cursors.GetDurable(id));
+    }
+
+    private async Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log)
+    {
+        log.RecordCreated(id, Created("hello 世界"));
+        var frames = new List<EventFrame>();
+        for (var i = 0; i < events; i++)
+        {
+            var frame = Frame(i, i == events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, $"token {i} 🚀");
+            frames.Add(frame);
+            log.Enqueue(id, frame);
+        }
+
+        await WaitDurableAsync(cursors, id, events - 1);
+        return frames;
+    }
+
+    [Fact]
+    public async Task Recover_AfterCommitAndDispose_ReplaysTheSameBytesAndCreation()
+    {
+        var id = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        List<EventFrame> written;
+        await using (var first = Open(cursors))
+        {
+            await first.StartAsync(CancellationToken.None);
+            Assert.Empty(await first.RecoverAsync(CancellationToken.None));
+            written = await WriteResponseAsync(id, 500, cursors, first);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        await using var second = Open();
+        var recovered = Assert.Single(await second.RecoverAsync(CancellationToken.None));
+
+        Assert.Equal(id, recovered.ResponseId);
+        Assert.Equal("tenant-a", recovered.Created.Tenant);
+        Assert.Equal("hello 世界", recovered.Created.Request.InputText);
+        Assert.Equal("v", recovered.Created.Request.Metadata["k"]);
+        Assert.Equal(written.Select(f => f.SequenceNumber), recovered.Frames.Select(f => f.SequenceNumber));
+        Assert.Equal(written.Select(f => f.Type), recovered.Frames.Select(f => f.Type));
+        for (var i = 0; i < written.Count; i++)
+        {
+            Assert.True(written[i].Bytes.Span.SequenceEqual(recovered.Frames[i].Bytes.Span), $"frame {i} differs");
+        }
+    }
+
+    [Fact]
+    public async Task Recover_DeletedResponse_IsForgotten()
+    {
+        var kept = ResponseId.New();
+        var deleted = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        await using (var first = Open(cursors))
+        {
+            await first.StartAsync(CancellationToken.None);
+            await WriteResponseAsync(kept, 3, cursors, first);
+            await WriteResponseAsync(deleted, 3, cursors, first);
+            first.RecordDeleted(deleted);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        await using var second = Open();
+        Assert.Equal([kept], (await second.RecoverAsync(CancellationToken.None)).Select(r => r.ResponseId));
+    }
+
+    [Fact]
+    public async Task GroupCommit_ThousandsOfEvents_TakeFarFewerCommitsThanEvents()
+    {
+        var id = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        await using var log = Open(cursors);
+        await log.StartAsync(CancellationToken.None);
+        await WriteResponseAsync(id, 10_000, cursors, log);
+
+        var statistics = log.GetStatistics()!;
+        Assert.True(statistics.Commits < 1_000, $"{statistics.Commits} commits for 10,001 records");
+        Assert.True(statistics.RecordsPerCommit > 10, $"{statistics.RecordsPerCommit:F1} records per commit");
+        Assert.Equal(statistics.TailAddress, statistics.CommittedUntilAddress);
+        Assert.Equal(0, statistics.PendingRecords);
+    }
+
+    [Fact]
+    public async Task Start_LogFilesWithoutTheirCommits_RefusesInsteadOfStartingEmpty()
+    {
+        var cursors = new InMemoryCursorStore();
+        await using (var first = Open(cursors))
+        {
+            await first.StartAsync(CancellationToken.None);
+            await WriteResponseAsync(ResponseId.New(), 50, cursors, first);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        Directory.Delete(Path.Combine(_directory.Path, "commits"), recursive: true);
+
+        await using var second = Open();
+        var failure = await Assert.ThrowsAsync<WalRecoveryException>(() => second.RecoverAsync(CancellationToken.None));
+        Assert.Contains("no commit could be recovered", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recover_BitFlipInsideCommittedData_IsDetectedNotServed()
+    {
+        var cursors = new InMemoryCursorStore();
+        await using (var first = Open(cursors))
+        {
+            await first.StartAsync(CancellationToken.None);
+            await WriteResponseAsync(ResponseId.New(), 200, cursors, first);
+            await first.StopAsync(CancellationToken.None);
+        }
+
+        var segment = Path.Combine(_directory.Path, "events.log.0");
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var target = bytes.AsSpan().IndexOf("token 100 "u8);
+        Assert.True(target > 0);
+        bytes[target + 6] ^= 0x01;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        await using var second = Open();
+        var failure = await Assert.ThrowsAsync<WalRecoveryException>(() => second.RecoverAsync(CancellationToken.None));
+        Assert.Contains("damaged inside committed data", failure.Message, StringComparison.Ordinal);
+    }
+}
