@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Resumable.Testing;
+
+/// <summary>
+/// The real server as a child process (<c>dotnet Resumable.Server.dll</c>) on a free loopback port, configured by
+/// command-line settings, so crash tests can end it with SIGKILL. Disposing kills it if it still runs.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    /// <summary>The loopback port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Its base address.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>The process id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>What it printed so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the server with <paramref name="settings"/> (configuration keys) and waits until <c>/healthz</c> answers; returns how long that took.</summary>
+    public static async Task<(ServerProcess Server, TimeSpan StartTime)> StartAsync(IDictionary<string, string> settings, TimeSpan? timeout = null)
+    {
+        var port = FreeTcpPort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Resumable.Server.dll"));
+        start.ArgumentList.Add($"--Urls=http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var stopwatch = Stopwatch.StartNew();
+        var server = new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."), port);
+        server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server._process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {server._process.ExitCode} during start-up:\n{server.Output}");
+            }
+
+            try
+            {
+                if ((await client.GetAsync("healthz")).IsSuccessStatusCode)
+                {
+                    return (server, stopwatch.Elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(25);
+        }
+
+        server.Dispose();
+        throw new TimeoutException($"The server did not become healthy:\n{server.Output}");
+    }
+
+    /// <summary>Ends the process at once with SIGKILL (no shutdown code runs) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
