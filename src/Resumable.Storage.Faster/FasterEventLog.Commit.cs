@@ -14,6 +14,7 @@ internal sealed partial class FasterEventLog
     // Serialises commits of the committer loop and the final commit at shutdown.
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private long _pendingBytes;
+    private long _committedBeginAddress;
     private long _pendingRecords;
     private long _commits;
     private long _recordsCommitted;
@@ -53,12 +54,17 @@ internal sealed partial class FasterEventLog
             {
                 while (reader.TryRead(out var record))
                 {
-                    var entry = new WalLogEntry(record);
-                    if (!log.TryEnqueue(entry, out var address))
+                    if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
-                        // The log's memory is full until a flush completes: the slow path waits here, not the producer.
-                        address = await log.EnqueueAsync(entry).ConfigureAwait(false);
+                        Forget(record.Header.ResponseId);
+                        if (record.ReleaseOnly)
+                        {
+                            continue;
+                        }
                     }
+
+                    var entry = new WalLogEntry(record);
+                    var address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
 
                     Interlocked.Increment(ref _pendingRecords);
                     _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1));
@@ -133,8 +139,12 @@ internal sealed partial class FasterEventLog
         }
 
         var until = log.TailAddress;
-        if (until > log.CommittedUntilAddress)
+        var begin = log.BeginAddress;
+
+        // A truncation becomes durable (and frees its files) only with a commit, even when no record is new.
+        if (until > log.CommittedUntilAddress || begin != _committedBeginAddress)
         {
+            _committedBeginAddress = begin;
             Interlocked.Exchange(ref _pendingBytes, 0);
             var started = Stopwatch.GetTimestamp();
             try
@@ -162,6 +172,7 @@ internal sealed partial class FasterEventLog
         }
 
         AdvanceCursors(log.CommittedUntilAddress);
+        TruncateReleased(log);
     }
 
     // After a commit: every event below the committed address is durable. One cursor update per response.

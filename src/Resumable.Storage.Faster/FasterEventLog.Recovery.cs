@@ -103,6 +103,7 @@ internal sealed partial class FasterEventLog
                 case WalRecordKind.Created:
                     builders[header.ResponseId] = new Builder(CreatedRecord.Deserialize(payload), header.TimestampMs);
                     order.Add(header.ResponseId);
+                    _firstAddress[header.ResponseId] = address;
                     break;
                 case WalRecordKind.Event when builders.TryGetValue(header.ResponseId, out var builder):
                     var frame = new EventFrame(header.SequenceNumber, TypeOf(payload), payload.ToArray());
@@ -111,6 +112,7 @@ internal sealed partial class FasterEventLog
                     break;
                 case WalRecordKind.Deleted:
                     builders.Remove(header.ResponseId);
+                    _firstAddress.Remove(header.ResponseId);
                     break;
             }
         }

@@ -73,6 +73,10 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         _cursors.Remove(responseId);
     }
 
+    /// <inheritdoc />
+    public void Release(string responseId) =>
+        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty, ReleaseOnly: true));
+
     /// <summary>Opens the log and starts the writer and committer.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

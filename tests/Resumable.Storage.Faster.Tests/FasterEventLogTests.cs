@@ -28,10 +28,10 @@ public sealed class FasterEventLogTests : IDisposable
         Metadata = new Dictionary<string, string> { ["k"] = "v" },
     });
 
-    private static EventFrame Frame(long sequence, string type, string text)
+    private static EventFrame Frame(long sequence, string type, string text, int padding = 0)
     {
         var encoder = SseFrameEncoder.ForCurrentThread;
-        encoder.Begin(sequence, type).WriteString("delta", text);
+        encoder.Begin(sequence, type).WriteString("delta", text + new string('.', padding));
         return new EventFrame(sequence, type, encoder.Finish());
     }
 
@@ -45,13 +45,13 @@ public sealed class FasterEventLogTests : IDisposable
         Assert.Equal(sequence, cursors.GetDurable(id));
     }
 
-    private async Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log)
+    private async Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log, int padding = 0)
     {
         log.RecordCreated(id, Created("hello 世界"));
         var frames = new List<EventFrame>();
         for (var i = 0; i < events; i++)
         {
-            var frame = Frame(i, i == events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, $"token {i} 🚀");
+            var frame = Frame(i, i == events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, $"token {i} 🚀", padding);
             frames.Add(frame);
             log.Enqueue(id, frame);
         }
@@ -163,5 +163,82 @@ public sealed class FasterEventLogTests : IDisposable
         await using var second = Open();
         var failure = await Assert.ThrowsAsync<WalRecoveryException>(() => second.RecoverAsync(CancellationToken.None));
         Assert.Contains("damaged inside committed data", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Release_OfTheOldestResponses_DeletesTheSegmentFilesBelowTheRest()
+    {
+        var old = ResponseId.New();
+        var kept = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        await using (var log = Open(cursors))
+        {
+            await log.StartAsync(CancellationToken.None);
+            await WriteResponseAsync(old, 5_000, cursors, log, padding: 500);
+            await WriteResponseAsync(kept, 10, cursors, log);
+            Assert.True(File.Exists(Path.Combine(_directory.Path, "events.log.1")), "the test needs more than one segment");
+
+            log.Release(old);
+            for (var attempt = 0; attempt < 400 && File.Exists(Path.Combine(_directory.Path, "events.log.0")); attempt++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.False(File.Exists(Path.Combine(_directory.Path, "events.log.0")), "segment 0 was not reclaimed");
+            Assert.True(log.GetStatistics()!.BeginAddress > 1L << 20);
+            await log.StopAsync(CancellationToken.None);
+        }
+
+        await using var reopened = Open();
+        var recovered = Assert.Single(await reopened.RecoverAsync(CancellationToken.None));
+        Assert.Equal(kept, recovered.ResponseId);
+        Assert.Equal(10, recovered.Frames.Count);
+    }
+
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("zeros")]
+    [InlineData("random")]
+    public async Task Recover_DamagedTailAfterTheLastCommit_RecoversEveryCommittedEvent(string damage)
+    {
+        var id = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        List<EventFrame> written;
+        long committed;
+        await using (var log = Open(cursors))
+        {
+            await log.StartAsync(CancellationToken.None);
+            written = await WriteResponseAsync(id, 300, cursors, log);
+            await log.StopAsync(CancellationToken.None);
+            committed = log.GetStatistics()!.CommittedUntilAddress;
+        }
+
+        // A torn tail: whatever lies after the last commit is cut short, zeroed or garbage.
+        var random = new Random(Environment.TickCount);
+        var segment = Path.Combine(_directory.Path, "events.log.0");
+        await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var offset = committed + random.Next(0, 4096);
+            var tail = new byte[random.Next(1, 64 * 1024)];
+            if (damage == "random")
+            {
+                random.NextBytes(tail);
+            }
+
+            if (damage == "truncate")
+            {
+                file.SetLength(Math.Min(file.Length, offset));
+            }
+            else
+            {
+                file.Position = offset;
+                await file.WriteAsync(tail);
+            }
+        }
+
+        await using var reopened = Open();
+        var recovered = Assert.Single(await reopened.RecoverAsync(CancellationToken.None));
+        Assert.Equal(written.Count, recovered.Frames.Count);
+        Assert.True(written.Zip(recovered.Frames).All(pair => pair.First.Bytes.Span.SequenceEqual(pair.Second.Bytes.Span)));
     }
 }

@@ -30,6 +30,12 @@ public interface IEventLog
     /// <summary>Queues the deletion of a response; recovery then ignores it.</summary>
     void RecordDeleted(string responseId);
 
+    /// <summary>
+    /// Tells the log that a response expired: none of its records is needed any more, so the log may reclaim
+    /// their space. Never called for a response that is still retained.
+    /// </summary>
+    void Release(string responseId);
+
     /// <summary>The log's state for operators, or null when nothing is persisted.</summary>
     WalStatistics? GetStatistics();
 }

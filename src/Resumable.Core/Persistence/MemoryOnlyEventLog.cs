@@ -28,5 +28,10 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     }
 
     /// <inheritdoc />
+    public void Release(string responseId)
+    {
+    }
+
+    /// <inheritdoc />
     public WalStatistics? GetStatistics() => null;
 }

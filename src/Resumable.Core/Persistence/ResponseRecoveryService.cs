@@ -45,6 +45,7 @@ internal sealed partial class ResponseRecoveryService(
             var entry = ResponseRestorer.Restore(response);
             if (entry.CompletedAt is { } completedAt && completedAt + retention.Value.Retention <= now)
             {
+                eventLog.Release(response.ResponseId);
                 expired++;
                 continue;
             }

@@ -73,16 +73,16 @@ internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeP
         return list;
     }
 
-    /// <summary>Removes every expired response; returns how many were released.</summary>
-    public int RemoveExpired()
+    /// <summary>Removes every expired response; returns their ids.</summary>
+    public List<string> RemoveExpired()
     {
         var now = timeProvider.GetUtcNow();
-        var removed = 0;
+        var removed = new List<string>();
         foreach (var (id, entry) in _entries)
         {
             if (IsExpired(entry, now) && _entries.TryRemove(new KeyValuePair<string, ResponseEntry>(id, entry)))
             {
-                removed++;
+                removed.Add(id);
             }
         }
 

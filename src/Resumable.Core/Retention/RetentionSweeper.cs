@@ -1,27 +1,40 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Resumable.Core.Cursors;
+using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 
 namespace Resumable.Core.Retention;
 
-/// <summary>Releases the memory of responses whose retention has run out, every <see cref="RetentionOptions.SweepInterval"/>.</summary>
+/// <summary>
+/// Releases responses whose retention has run out, every <see cref="RetentionOptions.SweepInterval"/>: their
+/// memory, their durable cursors, and their records in the event log (whose space the log then reclaims).
+/// </summary>
 internal sealed partial class RetentionSweeper(
     ResponseRegistry registry,
+    ICursorStore cursors,
+    IEventLog eventLog,
     IOptions<RetentionOptions> options,
     TimeProvider timeProvider,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
-    /// <summary>Runs one sweep now; returns how many responses were released.</summary>
+    /// <summary>Runs one sweep now; returns how many responses were released (from memory, the cursors and the log).</summary>
     public int Sweep()
     {
         var removed = registry.RemoveExpired();
-        if (removed > 0)
+        foreach (var id in removed)
         {
-            LogExpired(removed);
+            cursors.Remove(id);
+            eventLog.Release(id);
         }
 
-        return removed;
+        if (removed.Count > 0)
+        {
+            LogExpired(removed.Count);
+        }
+
+        return removed.Count;
     }
 
     /// <inheritdoc />

@@ -29,7 +29,11 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
             }
 
             entry.Status = ResponseStatus.Queued;
-            eventLog.RecordCreated(entry.Id, new CreatedRecord(entry.Tenant, entry.CreatedAt.ToUnixTimeMilliseconds(), entry.ItemId, entry.Request));
+            if (entry.Request.Store)
+            {
+                eventLog.RecordCreated(entry.Id, new CreatedRecord(entry.Tenant, entry.CreatedAt.ToUnixTimeMilliseconds(), entry.ItemId, entry.Request));
+            }
+
             sequencer.Append(entry, ResponseEventKind.Created);
             if (entry.Request.Background)
             {

@@ -25,7 +25,12 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
         var frame = new EventFrame(sequenceNumber, type, encoder.Finish());
 
         entry.Log.Append(frame, completes: ResponseEventPayloads.IsTerminal(kind));
-        eventLog.Enqueue(entry.Id, frame);
+
+        // store:false responses are never retrievable, so they are never persisted either.
+        if (entry.Request.Store)
+        {
+            eventLog.Enqueue(entry.Id, frame);
+        }
         metrics.EventEmitted(frame.Bytes.Length);
         return frame;
     }

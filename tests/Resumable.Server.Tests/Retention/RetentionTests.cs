@@ -1,10 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Resumable.Testing;
+using Xunit.Abstractions;
 
 namespace Resumable.Server.Tests.Retention;
 
-public class RetentionTests
+public class RetentionTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task FinishedResponse_AfterTheRetentionWindow_Answers404AndIsReleased()
@@ -48,4 +49,58 @@ public class RetentionTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
         await client.PostAsync($"v1/responses/{id}/cancel", null);
     }
+
+    [Fact]
+    public async Task SteadyLoad_WithShortRetention_KeepsTheLogFromGrowing()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = ResumableAppFactory.Create(
+            new Dictionary<string, string?>
+            {
+                ["Resumable:Wal:SegmentSizeBytes"] = (1 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Resumable:Wal:PageSizeBytes"] = (1 << 16).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Resumable:Wal:MemorySizeBytes"] = (1 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Resumable:Retention:Retention"] = "00:01:00",
+            },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var sizes = new List<long>();
+        long written = 0;
+        for (var round = 0; round < 8; round++)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var id = await client.CreateBackgroundAsync($"load {round}.{i}", ResponsesApi.Synthetic(3_000));
+                await client.WaitForTerminalAsync(id);
+            }
+
+            var before = (await admin.GetJsonAsync("admin/stats")).GetProperty("wal");
+            written = before.GetProperty("tail_address").GetInt64();
+            clock.Advance(TimeSpan.FromMinutes(2));
+
+            // Bounded wait for the sweep, the release, the truncating commit and the deletion of the files below it.
+            for (var attempt = 0; attempt < 250; attempt++)
+            {
+                var wal = (await admin.GetJsonAsync("admin/stats")).GetProperty("wal");
+                if (wal.GetProperty("begin_address").GetInt64() >= before.GetProperty("committed_until_address").GetInt64()
+                    && LogFileBytes(factory.WalDirectory) <= 2L << 20)
+                {
+                    break;
+                }
+
+                await Task.Delay(20);
+            }
+
+            sizes.Add(LogFileBytes(factory.WalDirectory));
+        }
+
+        output.WriteLine($"{written:N0} bytes written in all; log files after each round: {string.Join(", ", sizes.Select(b => b.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}");
+
+        // Over 8 rounds the log took in many times its segment size, yet the files on disk stay within a few segments.
+        Assert.True(written > 8L << 20, $"only {written:N0} bytes were written");
+        Assert.All(sizes, size => Assert.True(size <= 2L << 20, $"log files grew to {size:N0} bytes: {string.Join(", ", sizes)}"));
+    }
+
+    private static long LogFileBytes(string directory) => Directory.EnumerateFiles(directory, "events.log.*").Sum(f => new FileInfo(f).Length);
 }
