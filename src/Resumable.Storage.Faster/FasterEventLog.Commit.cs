@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
 namespace Resumable.Storage.Faster;
@@ -8,7 +9,7 @@ internal sealed partial class FasterEventLog
 {
     // Records in the log's memory that no commit has covered yet, in address order (one writer appends);
     // the sequence number is -1 for records that are not events.
-    private readonly ConcurrentQueue<(long Address, string ResponseId, long SequenceNumber)> _awaitingCommit = new();
+    private readonly ConcurrentQueue<(long Address, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo)> _awaitingCommit = new();
     private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
 
     // Serialises commits of the committer loop and the final commit at shutdown.
@@ -25,6 +26,11 @@ internal sealed partial class FasterEventLog
     /// <inheritdoc />
     public WalStatistics? GetStatistics()
     {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return null;
+        }
+
         var log = _log;
         var commits = Interlocked.Read(ref _commits);
         var records = Interlocked.Read(ref _recordsCommitted);
@@ -67,7 +73,7 @@ internal sealed partial class FasterEventLog
                     var address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
 
                     Interlocked.Increment(ref _pendingRecords);
-                    _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1));
+                    _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1, record.Frame, record.ReleaseTo));
 
                     if (Interlocked.Add(ref _pendingBytes, entry.SerializedLength) >= _options.CommitThresholdBytes && _commitSignal.CurrentCount == 0)
                     {
@@ -185,6 +191,12 @@ internal sealed partial class FasterEventLog
             if (awaiting.SequenceNumber >= 0)
             {
                 _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
+            }
+
+            // Sync durability: the event becomes visible to readers now that it is durable, in log order.
+            if (awaiting.Frame is { } frame)
+            {
+                awaiting.ReleaseTo!.Release(frame);
             }
 
             records++;

@@ -11,6 +11,11 @@ internal sealed partial class FasterEventLog
     /// <inheritdoc />
     public async Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken)
     {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return [];
+        }
+
         await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -14,7 +14,7 @@ namespace Resumable.Storage.Faster;
 /// record (they never touch the disk and never wait); one writer task moves queued records into the log's
 /// memory, and one committer task commits every <see cref="WalOptions.CommitInterval"/> (or earlier when
 /// <see cref="WalOptions.CommitThresholdBytes"/> are pending) and then advances the durable cursor of every
-/// response the commit covered.
+/// response the commit covered. With <see cref="DurabilityMode.None"/> it opens nothing and keeps nothing.
 /// </summary>
 internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsyncDisposable
 {
@@ -54,17 +54,19 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     public string Directory { get; }
 
     /// <inheritdoc />
-    public DurabilityMode Mode => DurabilityMode.Async;
+    public DurabilityMode Mode => _options.Durability;
 
     /// <inheritdoc />
     public void RecordCreated(string responseId, CreatedRecord created) =>
         Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Created, WalRecordFlags.None, responseId, -1, NowMs()), created.Serialize()));
 
     /// <inheritdoc />
-    public void Enqueue(string responseId, EventFrame frame) =>
+    public void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null) =>
         Queue(new PendingRecord(
             new WalRecordHeader(WalRecordKind.Event, frame.IsTerminal ? WalRecordFlags.Terminal : WalRecordFlags.None, responseId, frame.SequenceNumber, NowMs()),
-            frame.Bytes));
+            frame.Bytes,
+            Frame: releaseAfterCommit is null ? null : frame,
+            ReleaseTo: releaseAfterCommit));
 
     /// <inheritdoc />
     public void RecordDeleted(string responseId)
@@ -80,6 +82,11 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     /// <summary>Opens the log and starts the writer and committer.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return;
+        }
+
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
@@ -131,6 +138,12 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     private void Queue(in PendingRecord record)
     {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            record.ReleaseTo?.Release(record.Frame!);
+            return;
+        }
+
         if (!_queue.Writer.TryWrite(record))
         {
             // Only after shutdown began; the record was never reported durable, so nothing is promised.

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Persistence;
@@ -12,19 +11,12 @@ public static class FasterWalServiceCollectionExtensions
     /// <summary>
     /// Adds the write-ahead log configured under <c>Resumable:Wal</c>. Call it before <c>AddResumableCore</c>:
     /// the log then starts before recovery and the workers, and stops after them, so that the last events of
-    /// a shutdown are persisted too. With <c>Durability: None</c> nothing is registered and the memory-only
-    /// log of the core stays in place.
+    /// a shutdown are persisted too. With <c>Durability: None</c> the log opens nothing and keeps nothing.
     /// </summary>
-    public static IServiceCollection AddResumableFasterWal(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddResumableFasterWal(this IServiceCollection services)
     {
         services.AddOptions<WalOptions>().BindConfiguration(WalOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WalOptions>, WalOptionsValidator>());
-
-        var durability = configuration.GetValue(WalOptions.SectionName + ":" + nameof(WalOptions.Durability), DurabilityMode.Async);
-        if (durability == DurabilityMode.None)
-        {
-            return services;
-        }
 
         services.TryAddSingleton<FasterEventLog>();
         services.TryAddSingleton<IEventLog>(static sp => sp.GetRequiredService<FasterEventLog>());

@@ -1,3 +1,4 @@
+using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
 namespace Resumable.Storage.Faster;
@@ -6,4 +7,7 @@ namespace Resumable.Storage.Faster;
 /// A record queued for the log writer: its header fields and payload (a frame's bytes, shared, not copied).
 /// A <paramref name="ReleaseOnly"/> entry writes nothing: it tells the writer that the response expired.
 /// </summary>
-internal readonly record struct PendingRecord(WalRecordHeader Header, ReadOnlyMemory<byte> Payload, bool ReleaseOnly = false);
+/// In sync durability an event carries its <paramref name="Frame"/> and the <paramref name="ReleaseTo"/> sink
+/// that makes it visible after its commit.
+internal readonly record struct PendingRecord(
+    WalRecordHeader Header, ReadOnlyMemory<byte> Payload, bool ReleaseOnly = false, EventFrame? Frame = null, IFrameSink? ReleaseTo = null);

@@ -9,7 +9,8 @@ public sealed class WalOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Resumable:Wal";
 
-    /// <summary><c>Async</c> (default): stream at once, persisted within the commit interval. <c>None</c>: memory only.</summary>
+    /// <summary><c>Async</c> (default): stream at once, persisted within the commit interval. <c>Sync</c>: an event
+    /// reaches readers only after its commit. <c>None</c>: memory only.</summary>
     public DurabilityMode Durability { get; set; } = DurabilityMode.Async;
 
     /// <summary>The log's directory; relative paths are under the working directory. Default <c>data/wal</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Microsoft.Extensions.Options;
-using Resumable.Core.Persistence;
 
 namespace Resumable.Storage.Faster;
 
@@ -20,12 +19,7 @@ internal sealed class WalOptionsValidator : IValidateOptions<WalOptions>
         var failures = new List<string>();
         if (!Enum.IsDefined(options.Durability))
         {
-            failures.Add($"Resumable:Wal:Durability must be None or Async (got {options.Durability}).");
-        }
-
-        if (options.Durability == DurabilityMode.Sync)
-        {
-            failures.Add("Resumable:Wal:Durability 'Sync' is not available yet in this version; use Async or None.");
+            failures.Add($"Resumable:Wal:Durability must be None, Async or Sync (got {options.Durability}).");
         }
 
         foreach (var (field, value) in new[] { ("SegmentSizeBytes", options.SegmentSizeBytes), ("MemorySizeBytes", options.MemorySizeBytes), ("PageSizeBytes", options.PageSizeBytes) })

@@ -23,9 +23,11 @@ public interface IEventLog
 
     /// <summary>
     /// Queues <paramref name="frame"/> of response <paramref name="responseId"/>. Called in sequence order per
-    /// response, under that response's lock: it must be fast and must not wait.
+    /// response, under that response's lock: it must be fast and must not wait. In
+    /// <see cref="DurabilityMode.Sync"/> the log hands the frame to <paramref name="releaseAfterCommit"/> once it
+    /// is durable (readers see it only then); otherwise the caller has already made it visible.
     /// </summary>
-    void Enqueue(string responseId, EventFrame frame);
+    void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null);
 
     /// <summary>Queues the deletion of a response; recovery then ignores it.</summary>
     void RecordDeleted(string responseId);

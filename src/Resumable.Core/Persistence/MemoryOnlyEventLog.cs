@@ -18,9 +18,7 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     }
 
     /// <inheritdoc />
-    public void Enqueue(string responseId, EventFrame frame)
-    {
-    }
+    public void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null) => releaseAfterCommit?.Release(frame);
 
     /// <inheritdoc />
     public void RecordDeleted(string responseId)

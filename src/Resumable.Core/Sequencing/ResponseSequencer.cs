@@ -7,10 +7,14 @@ namespace Resumable.Core.Sequencing;
 
 /// <summary>
 /// Assigns each event of a response the next sequence number, encodes its SSE frame once, and hands the
-/// same frame to the in-memory response log (for readers) and to the event log (for persistence).
+/// same frame to the in-memory response log (for readers) and to the event log (for persistence); in
+/// <see cref="DurabilityMode.Sync"/> the event log releases it to the response log after its commit.
 /// </summary>
 internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics metrics)
 {
+    // Sync durability: readers see an event only once the log has committed it.
+    private readonly bool _releaseAfterCommit = eventLog.Mode == DurabilityMode.Sync;
+
     /// <summary>
     /// Emits one event. The caller holds <see cref="ResponseEntry.Gate"/> and has already applied the state
     /// change the event reports; the sequencer never emits after a terminal event (the lifecycle checks).
@@ -24,11 +28,18 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
         ResponseEventPayloads.WriteFields(writer, kind, entry, delta);
         var frame = new EventFrame(sequenceNumber, type, encoder.Finish());
 
-        entry.Log.Append(frame, completes: ResponseEventPayloads.IsTerminal(kind));
-
         // store:false responses are never retrievable, so they are never persisted either.
-        if (entry.Request.Store)
+        if (!entry.Request.Store)
         {
+            entry.Log.Append(frame, completes: frame.IsTerminal);
+        }
+        else if (_releaseAfterCommit)
+        {
+            eventLog.Enqueue(entry.Id, frame, entry.Log);
+        }
+        else
+        {
+            entry.Log.Append(frame, completes: frame.IsTerminal);
             eventLog.Enqueue(entry.Id, frame);
         }
         metrics.EventEmitted(frame.Bytes.Length);

@@ -1,4 +1,5 @@
 using Resumable.Core.Events;
+using Resumable.Core.Persistence;
 
 namespace Resumable.Core.Streaming;
 
@@ -13,7 +14,7 @@ namespace Resumable.Core.Streaming;
 /// so every index below a count a reader has seen is filled in the array it then reads. Arrays are only
 /// ever replaced by larger copies, never cleared, so a reader holding an old array still sees valid frames.
 /// </remarks>
-internal sealed class ResponseLog
+internal sealed class ResponseLog : IFrameSink
 {
     private const int InitialCapacity = 16;
 
@@ -74,6 +75,9 @@ internal sealed class ResponseLog
         // Readers continue asynchronously (RunContinuationsAsynchronously), so the producer never runs their writes.
         toWake?.TrySetResult();
     }
+
+    /// <inheritdoc />
+    public void Release(EventFrame frame) => Append(frame, frame.IsTerminal);
 
     /// <summary>The frames from <paramref name="position"/> up to the current end (possibly empty). Lock-free.</summary>
     public ReadOnlyMemory<EventFrame> ReadFrom(int position)

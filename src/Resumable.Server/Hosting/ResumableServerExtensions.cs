@@ -15,7 +15,7 @@ public static class ResumableServerExtensions
     {
         var services = builder.Services;
         // The log first: it then starts before recovery and the workers and stops after them.
-        services.AddResumableFasterWal(builder.Configuration);
+        services.AddResumableFasterWal();
         services.AddResumableCore();
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);
