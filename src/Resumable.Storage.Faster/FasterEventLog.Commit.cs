@@ -14,6 +14,8 @@ internal sealed partial class FasterEventLog
 
     // Serialises commits of the committer loop and the final commit at shutdown.
     private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private const int CommitsBetweenPrunes = 64;
+    private const int CommitFilesKept = 4;
     private long _pendingBytes;
     private long _committedBeginAddress;
     private long _pendingRecords;
@@ -22,6 +24,12 @@ internal sealed partial class FasterEventLog
     private long _lastCommitTicks;
     private long _maxCommitTicks;
     private volatile string? _fault;
+
+    // Cancelled when the log faults, so that a writer waiting for log memory stops waiting.
+    private readonly CancellationTokenSource _faulted = new();
+
+    /// <inheritdoc />
+    public string? Fault => _fault;
 
     /// <inheritdoc />
     public WalStatistics? GetStatistics()
@@ -69,8 +77,24 @@ internal sealed partial class FasterEventLog
                         }
                     }
 
+                    if (_fault is not null)
+                    {
+                        // Never durable now: dropped, and sync readers get the frame from memory rather than hang.
+                        record.ReleaseTo?.Release(record.Frame!);
+                        continue;
+                    }
+
                     var entry = new WalLogEntry(record);
-                    var address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
+                    long address;
+                    try
+                    {
+                        address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (_fault is not null)
+                    {
+                        record.ReleaseTo?.Release(record.Frame!);
+                        continue;
+                    }
 
                     Interlocked.Increment(ref _pendingRecords);
                     _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1, record.Frame, record.ReleaseTo));
@@ -91,7 +115,7 @@ internal sealed partial class FasterEventLog
         }
         catch (Exception ex)
         {
-            _fault = ex.Message;
+            SetFault(ex.Message);
             LogWriteFailed(ex);
         }
     }
@@ -162,7 +186,7 @@ internal sealed partial class FasterEventLog
             }
             catch (Exception ex)
             {
-                _fault = ex.Message;
+                SetFault(ex.Message);
                 LogCommitFailed(ex);
                 return;
             }
@@ -174,7 +198,10 @@ internal sealed partial class FasterEventLog
                 Interlocked.Exchange(ref _maxCommitTicks, elapsed);
             }
 
-            Interlocked.Increment(ref _commits);
+            if (Interlocked.Increment(ref _commits) % CommitsBetweenPrunes == 0)
+            {
+                PruneCommitFiles();
+            }
         }
 
         AdvanceCursors(log.CommittedUntilAddress);
@@ -210,6 +237,48 @@ internal sealed partial class FasterEventLog
         _advanced.Clear();
         Interlocked.Add(ref _recordsCommitted, records);
         Interlocked.Add(ref _pendingRecords, -records);
+    }
+
+    // Keeps the newest few non-empty commit files; never runs once the log has faulted.
+    private void PruneCommitFiles()
+    {
+        try
+        {
+            var files = new DirectoryInfo(Path.Combine(Directory, "commits", "log-commits")).EnumerateFiles("commit.*")
+                .Select(file => (File: file, Number: long.TryParse(file.Name.Split('.')[1], out var number) ? number : -1))
+                .Where(commit => commit.Number >= 0)
+                .OrderByDescending(commit => commit.Number)
+                .ToList();
+            var kept = 0;
+            foreach (var (file, _) in files)
+            {
+                if (kept >= CommitFilesKept)
+                {
+                    file.Delete();
+                }
+                else if (file.Length > 0)
+                {
+                    kept++;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Pruning is housekeeping; the next round tries again.
+        }
+    }
+
+    private void SetFault(string message)
+    {
+        _fault ??= message;
+        _faulted.Cancel();
+
+        // Records in memory that no commit covered will never be durable: their cursors stay where they are,
+        // and sync readers get them from memory.
+        while (_awaitingCommit.TryDequeue(out var awaiting))
+        {
+            awaiting.ReleaseTo?.Release(awaiting.Frame!);
+        }
     }
 
     private long SizeOnDisk()

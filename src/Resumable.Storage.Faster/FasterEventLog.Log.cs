@@ -15,6 +15,9 @@ internal sealed partial class FasterEventLog
     [LoggerMessage(EventIds.WalWriteFailed, LogLevel.Error, "Writing to the write-ahead log failed; nothing after the last good commit is reported durable.")]
     private partial void LogWriteFailed(Exception exception);
 
+    [LoggerMessage(EventIds.WalCommitSetAside, LogLevel.Warning, "Write-ahead log commit file {Name} ({Length} bytes) recovers nothing; set aside as .torn to recover the previous commit.")]
+    private partial void LogCommitSetAside(string name, long length);
+
     [LoggerMessage(EventIds.WalRecordDropped, LogLevel.Warning, "A {Kind} record of {ResponseId} arrived after the write-ahead log stopped and was not persisted.")]
     private partial void LogDroppedAfterStop(WalRecordKind kind, string responseId);
 }

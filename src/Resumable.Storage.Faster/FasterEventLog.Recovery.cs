@@ -39,39 +39,85 @@ internal sealed partial class FasterEventLog
         var logPath = Path.Combine(Directory, LogFileName);
         var hadData = System.IO.Directory.EnumerateFiles(Directory, LogFileName + ".*").Any(file => new FileInfo(file).Length > 0);
 
-        _device = Devices.CreateLogDevice(logPath, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
-        var settings = new FasterLogSettings
+        // A commit file left empty (the disk filled while it was written) is not a commit: set it aside, and
+        // likewise any newest commit that recovers nothing while older ones remain, so recovery reaches the
+        // last good commit.
+        var commitDirectory = Path.Combine(Directory, "commits", "log-commits");
+        for (var attempt = 0; ; attempt++)
         {
-            LogDevice = _device,
-            LogCommitDir = Path.Combine(Directory, "commits"),
-            PageSize = _options.PageSizeBytes,
-            MemorySize = _options.MemorySizeBytes,
-            SegmentSize = _options.SegmentSizeBytes,
-            LogChecksum = LogChecksumType.PerEntry,
-            RemoveOutdatedCommits = true,
-            AutoRefreshSafeTailAddress = false,
-            // With CreateAsync this asks for an asynchronous recovery whose failures surface (see below).
-            TryRecoverLatest = true,
-        };
+            SetAsideEmptyCommits(commitDirectory);
+            _device = Devices.CreateLogDevice(logPath, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+            try
+            {
+                _log = await FasterLog.CreateAsync(Settings(_device), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _device.Dispose();
+                throw new WalRecoveryException($"The write-ahead log in '{Directory}' could not be recovered: {ex.Message}", ex);
+            }
 
-        // Explicit asynchronous recovery: unlike the synchronous constructor, failures surface here.
-        try
-        {
-            _log = await FasterLog.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new WalRecoveryException($"The write-ahead log in '{Directory}' could not be recovered: {ex.Message}", ex);
-        }
+            if (!hadData || _log.CommittedUntilAddress > _log.BeginAddress)
+            {
+                break;
+            }
 
-        if (hadData && _log.CommittedUntilAddress <= _log.BeginAddress)
-        {
-            throw new WalRecoveryException(
-                $"The write-ahead log in '{Directory}' has log files but no commit could be recovered (are the files in 'commits' missing?). " +
-                "Refusing to start on an empty log in its place: restore the commit files, or move the directory aside to start empty.");
+            var commits = CommitFiles(commitDirectory);
+            _log.Dispose();
+            _device.Dispose();
+            if (commits.Count <= 1 || attempt >= 8)
+            {
+                throw new WalRecoveryException(
+                    $"The write-ahead log in '{Directory}' has log files but no commit could be recovered (are the files in 'commits' missing?). " +
+                    "Refusing to start on an empty log in its place: restore the commit files, or move the directory aside to start empty.");
+            }
+
+            SetAside(commits[0]);
         }
 
         LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
+    }
+
+    private FasterLogSettings Settings(IDevice device) => new()
+    {
+        LogDevice = device,
+        LogCommitDir = Path.Combine(Directory, "commits"),
+        PageSize = _options.PageSizeBytes,
+        MemorySize = _options.MemorySizeBytes,
+        SegmentSize = _options.SegmentSizeBytes,
+        LogChecksum = LogChecksumType.PerEntry,
+
+        // FasterLog would delete every older commit file as soon as a new one is issued; on a full disk the
+        // new file can be left empty, which would leave no commit at all. Old commits are pruned by
+        // PruneCommitFiles instead, keeping a few, so recovery can fall back to the last good one.
+        RemoveOutdatedCommits = false,
+        AutoRefreshSafeTailAddress = false,
+
+        // With CreateAsync this asks for an explicit asynchronous recovery whose failures surface, unlike the
+        // synchronous constructor's.
+        TryRecoverLatest = true,
+    };
+
+    private static List<FileInfo> CommitFiles(string commitDirectory) =>
+        System.IO.Directory.Exists(commitDirectory)
+            ? new DirectoryInfo(commitDirectory).EnumerateFiles("commit.*")
+                .Where(file => file.Extension != ".torn")
+                .OrderByDescending(file => long.TryParse(file.Name.Split('.')[1], out var number) ? number : -1)
+                .ToList()
+            : [];
+
+    private void SetAsideEmptyCommits(string commitDirectory)
+    {
+        foreach (var file in CommitFiles(commitDirectory).Where(file => file.Length == 0))
+        {
+            SetAside(file);
+        }
+    }
+
+    private void SetAside(FileInfo commit)
+    {
+        LogCommitSetAside(commit.Name, commit.Length);
+        commit.MoveTo(commit.FullName + ".torn", overwrite: true);
     }
 
     // Reads every committed record once; a record that fails its checksum stops start-up rather than being served.

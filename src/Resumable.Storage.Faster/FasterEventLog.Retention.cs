@@ -34,7 +34,7 @@ internal sealed partial class FasterEventLog
         try
         {
             // The log's memory is full until a flush completes: the slow path waits here, never the producer.
-            var address = await log.EnqueueAsync(entry).ConfigureAwait(false);
+            var address = await log.EnqueueAsync(entry, _faulted.Token).ConfigureAwait(false);
             lock (_liveGate)
             {
                 Register(header, address);

@@ -25,4 +25,5 @@ internal static class EventIds
     public const int WalOpened = 5002;
     public const int WalWriteFailed = 5003;
     public const int WalRecordDropped = 5004;
+    public const int WalCommitSetAside = 5005;
 }

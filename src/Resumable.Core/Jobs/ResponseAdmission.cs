@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Generation;
+using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 using Resumable.Core.Sequencing;
 
@@ -15,6 +16,7 @@ internal sealed partial class ResponseAdmission(
     ResponseLifecycle lifecycle,
     ResponseRegistry registry,
     JobQueue queue,
+    IEventLog eventLog,
     TimeProvider timeProvider,
     ResumableMetrics metrics,
     ILogger<ResponseAdmission> logger)
@@ -30,6 +32,12 @@ internal sealed partial class ResponseAdmission(
         if (generator.Validate(request) is { } problem)
         {
             return AdmissionResult.Rejected(problem);
+        }
+
+        // A response the log cannot persist is refused rather than accepted without its durability.
+        if (request.Store && eventLog.Fault is { } fault)
+        {
+            return AdmissionResult.Unavailable(fault);
         }
 
         var entry = new ResponseEntry(ResponseId.New(), tenant, request, timeProvider.GetUtcNow());

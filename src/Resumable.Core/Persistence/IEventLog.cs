@@ -13,6 +13,13 @@ public interface IEventLog
     DurabilityMode Mode { get; }
 
     /// <summary>
+    /// Why the log cannot persist right now (a storage error), or null while it is healthy. While faulted,
+    /// new responses are refused; responses already running keep streaming from memory, and nothing
+    /// after the last good commit is reported durable.
+    /// </summary>
+    string? Fault { get; }
+
+    /// <summary>
     /// Opens the log and returns the responses it holds, once, before anything is recorded. Throws when the
     /// log exists but cannot be recovered (the host must not start on an empty log in its place).
     /// </summary>

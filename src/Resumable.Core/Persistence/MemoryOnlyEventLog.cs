@@ -9,6 +9,9 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     public DurabilityMode Mode => DurabilityMode.None;
 
     /// <inheritdoc />
+    public string? Fault => null;
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RecoveredResponse>>([]);
 

@@ -60,6 +60,11 @@ internal static class ResponsesEndpoints
             return OpenAIError.BadRequest(problem.Message, problem.Param, problem.Param == "model" ? "model_not_found" : "invalid_value");
         }
 
+        if (admission.StorageFault is { } fault)
+        {
+            return OpenAIError.StorageUnavailable(fault);
+        }
+
         if (admission.QueueFull)
         {
             return OpenAIError.QueueFull(context, services.Queue.Value.RetryAfterSeconds);

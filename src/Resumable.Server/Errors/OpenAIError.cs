@@ -39,6 +39,9 @@ internal static class OpenAIError
         return Create(StatusCodes.Status429TooManyRequests, "The job queue is full. Retry after the time in the Retry-After header.", "rate_limit_error", null, "queue_full");
     }
 
+    public static JsonHttpResult<OpenAIErrorEnvelope> StorageUnavailable(string fault) =>
+        Create(StatusCodes.Status503ServiceUnavailable, $"The service cannot persist new responses right now ({fault}). Retry later; responses already running are not affected.", "server_error", null, "storage_unavailable");
+
     public static JsonHttpResult<OpenAIErrorEnvelope> ServerError(string message) =>
         Create(StatusCodes.Status500InternalServerError, message, "server_error", null, "server_error");
 

@@ -25,7 +25,9 @@ public static class ResumableServerExtensions
         services.AddExceptionHandler<OpenAIExceptionHandler>();
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<QueueReadinessCheck>("queue", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<QueueReadinessCheck>("queue", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<EventLogReadinessCheck>("wal", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
