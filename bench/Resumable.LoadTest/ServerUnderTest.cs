@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Resumable.LoadTest;
+
+/// <summary>The real server as a child process on a free loopback port, with its own log directory.</summary>
+internal sealed class ServerUnderTest : IAsyncDisposable
+{
+    public const string TenantKey = "sk-loadtest-tenant-0001";
+    public const string AdminKey = "sk-loadtest-admin-0002";
+
+    private readonly Process _process;
+    private readonly string _dataDirectory;
+
+    private ServerUnderTest(Process process, int port, string dataDirectory)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ServerUnderTest> StartAsync(string durability)
+    {
+        var port = FreePort();
+        var data = Path.Combine(Path.GetTempPath(), $"resumable-loadtest-{Guid.NewGuid():N}");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Resumable.Server.dll"));
+        foreach (var setting in new[]
+        {
+            $"--Urls=http://127.0.0.1:{port}",
+            $"--Resumable:Wal:Durability={durability}",
+            $"--Resumable:Wal:Directory={data}",
+            "--Resumable:Queue:Workers=512",
+            "--Resumable:Queue:Capacity=10000",
+            $"--Resumable:Auth:Keys:0:Key={TenantKey}",
+            "--Resumable:Auth:Keys:0:Tenant=load",
+            $"--Resumable:Auth:AdminKey={AdminKey}",
+            "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerUnderTest(process, port, data);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("healthz")).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        await server.DisposeAsync();
+        throw new InvalidOperationException("The server did not start.");
+    }
+
+    public HttpClient CreateClient(string key)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 2048, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>CPU seconds the server process used so far (user + system, from the OS).</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime.TotalSeconds;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
