@@ -26,6 +26,17 @@ public sealed class EventFrame
     /// <summary>The complete SSE frame, including the terminating blank line.</summary>
     public ReadOnlyMemory<byte> Bytes => _bytes;
 
+    /// <summary>The JSON of the <c>data:</c> line (for inspection and recovery; the streaming path never reads it).</summary>
+    public ReadOnlySpan<byte> Data
+    {
+        get
+        {
+            var bytes = _bytes.AsSpan();
+            var start = bytes.IndexOf("\ndata: "u8) + "\ndata: "u8.Length;
+            return bytes[start..^2];
+        }
+    }
+
     /// <summary>Whether this event ends its response.</summary>
     public bool IsTerminal => ResponseEventTypes.IsTerminal(Type);
 }

@@ -41,7 +41,7 @@ internal static class ResponseRestorer
 
     private static void Apply(ResponseEntry entry, EventFrame frame)
     {
-        using var document = JsonDocument.Parse(DataOf(frame).ToArray());
+        using var document = JsonDocument.Parse(frame.Data.ToArray());
         var data = document.RootElement;
         switch (frame.Type)
         {
@@ -83,12 +83,5 @@ internal static class ResponseRestorer
             entry.InputTokens = usage.GetProperty("input_tokens").GetInt32();
             entry.OutputTokens = usage.GetProperty("output_tokens").GetInt32();
         }
-    }
-
-    private static ReadOnlySpan<byte> DataOf(EventFrame frame)
-    {
-        var bytes = frame.Bytes.Span;
-        var start = bytes.IndexOf("\ndata: "u8) + "\ndata: "u8.Length;
-        return bytes[start..^2];
     }
 }

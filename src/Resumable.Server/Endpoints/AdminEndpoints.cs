@@ -142,10 +142,7 @@ internal static class AdminEndpoints
     // The data line of a frame, parsed back for display; operators read it, the hot path never does.
     private static JsonElement DataOf(EventFrame frame)
     {
-        var bytes = frame.Bytes.Span;
-        var start = bytes.IndexOf("\ndata: "u8) + "\ndata: "u8.Length;
-        var json = bytes[start..^2];
-        using var document = JsonDocument.Parse(json.ToArray());
+        using var document = JsonDocument.Parse(frame.Data.ToArray());
         return document.RootElement.Clone();
     }
 }
