@@ -1,6 +1,7 @@
 using FASTER.core;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
 
 namespace Resumable.Storage.Faster;
 
@@ -46,7 +47,7 @@ internal sealed partial class FasterEventLog
         for (var attempt = 0; ; attempt++)
         {
             SetAsideEmptyCommits(commitDirectory);
-            _device = Devices.CreateLogDevice(logPath, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+            _device = _deviceFactory.Create(logPath);
             try
             {
                 _log = await FasterLog.CreateAsync(Settings(_device), cancellationToken).ConfigureAwait(false);
@@ -57,15 +58,17 @@ internal sealed partial class FasterEventLog
                 throw new WalRecoveryException($"The write-ahead log in '{Directory}' could not be recovered: {ex.Message}", ex);
             }
 
-            if (!hadData || _log.CommittedUntilAddress > _log.BeginAddress)
+            var commits = CommitFiles(commitDirectory);
+            if (!hadData || (commits.Count > 0 && _log.CommittedUntilAddress > _log.BeginAddress) || commits.Count == 1)
             {
+                // Recovered data, or a fresh log, or the only commit there is (which may truly be empty: the
+                // first data commit never succeeded).
                 break;
             }
 
-            var commits = CommitFiles(commitDirectory);
             _log.Dispose();
             _device.Dispose();
-            if (commits.Count <= 1 || attempt >= 8)
+            if (commits.Count == 0 || attempt >= 8)
             {
                 throw new WalRecoveryException(
                     $"The write-ahead log in '{Directory}' has log files but no commit could be recovered (are the files in 'commits' missing?). " +
@@ -73,6 +76,18 @@ internal sealed partial class FasterEventLog
             }
 
             SetAside(commits[0]);
+        }
+
+        if (!hadData && CommitFiles(commitDirectory).Count == 0)
+        {
+            try
+            {
+                await WriteOpenedRecordAsync(_log).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                throw new WalRecoveryException($"The write-ahead log in '{Directory}' cannot be written: {ex.Message}", ex);
+            }
         }
 
         LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
@@ -97,6 +112,18 @@ internal sealed partial class FasterEventLog
         // synchronous constructor's.
         TryRecoverLatest = true,
     };
+
+    // A new log commits one record first: from then on, log files without any commit can only mean damage.
+    private async Task WriteOpenedRecordAsync(FasterLog log)
+    {
+        var header = new WalRecordHeader(WalRecordKind.Opened, WalRecordFlags.None, ResponseId.Prefix + new string('0', 32), -1, NowMs());
+        var buffer = new byte[WalRecordCodec.EncodedLength(0)];
+        WalRecordCodec.Write(buffer, header, ReadOnlySpan<byte>.Empty);
+        log.Enqueue(buffer);
+        var until = log.TailAddress;
+        log.Commit(spinWait: false);
+        await log.WaitForCommitAsync(until, -1, CancellationToken.None).ConfigureAwait(false);
+    }
 
     private static List<FileInfo> CommitFiles(string commitDirectory) =>
         System.IO.Directory.Exists(commitDirectory)

@@ -27,6 +27,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     };
 
     private readonly WalOptions _options;
+    private readonly ILogDeviceFactory _deviceFactory;
     private readonly ICursorStore _cursors;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FasterEventLog> _logger;
@@ -41,8 +42,9 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private Task _committer = Task.CompletedTask;
     private int _disposed;
 
-    public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger)
+    public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
     {
+        _deviceFactory = deviceFactory ?? new LocalLogDeviceFactory();
         _options = options.Value;
         _cursors = cursors;
         _timeProvider = timeProvider;

@@ -18,6 +18,7 @@ public static class FasterWalServiceCollectionExtensions
         services.AddOptions<WalOptions>().BindConfiguration(WalOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WalOptions>, WalOptionsValidator>());
 
+        services.TryAddSingleton<ILogDeviceFactory, LocalLogDeviceFactory>();
         services.TryAddSingleton<FasterEventLog>();
         services.TryAddSingleton<IEventLog>(static sp => sp.GetRequiredService<FasterEventLog>());
         services.AddHostedService(static sp => sp.GetRequiredService<FasterEventLog>());

@@ -11,4 +11,10 @@ public enum WalRecordKind : byte
 
     /// <summary>A response was deleted: no payload. Its records are ignored on recovery.</summary>
     Deleted = 3,
+
+    /// <summary>
+    /// The log was created: the first record of every log, committed before anything else, so that a log
+    /// with data always has a commit (one without any is damage). The response id is all zeros; no payload.
+    /// </summary>
+    Opened = 4,
 }
