@@ -20,13 +20,26 @@ internal sealed partial class FasterEventLog
         await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_recovered is null)
+            if (!_opened)
             {
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
                 _recovered = Scan();
+                _opened = true;
             }
 
-            return _recovered;
+            // Handed out once (to the recovery service) and then dropped, so that the log does not keep the
+            // recovered frames alive after their responses expire.
+            var recovered = _recovered ?? [];
+            if (_openedForStart)
+            {
+                _openedForStart = false;
+            }
+            else
+            {
+                _recovered = null;
+            }
+
+            return recovered;
         }
         finally
         {
