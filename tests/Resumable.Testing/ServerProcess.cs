@@ -24,9 +24,6 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Its base address.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
-    /// <summary>The process id.</summary>
-    public int Pid => _process.Id;
-
     /// <summary>What it printed so far (stdout and stderr).</summary>
     public string Output
     {

@@ -15,6 +15,9 @@ public sealed class EventFrame
         SequenceNumber = sequenceNumber;
         Type = type;
         _bytes = bytes;
+
+        // Derived once: every reader checks it for every frame it writes.
+        IsTerminal = ResponseEventTypes.IsTerminal(type);
     }
 
     /// <summary>The event's <c>sequence_number</c>, also its SSE <c>id</c>.</summary>
@@ -38,5 +41,5 @@ public sealed class EventFrame
     }
 
     /// <summary>Whether this event ends its response.</summary>
-    public bool IsTerminal => ResponseEventTypes.IsTerminal(Type);
+    public bool IsTerminal { get; }
 }

@@ -40,7 +40,5 @@ public static class ResponseEventTypes
     public const string Incomplete = "response.incomplete";
 
     /// <summary>Whether an event of this type ends its response.</summary>
-    public static bool IsTerminal(string type) =>
-        ReferenceEquals(type, Completed) || ReferenceEquals(type, Failed) || ReferenceEquals(type, Incomplete)
-        || type is Completed or Failed or Incomplete;
+    public static bool IsTerminal(string type) => type is Completed or Failed or Incomplete;
 }

@@ -31,9 +31,6 @@ internal sealed partial class ResponseRecoveryService(
     /// </summary>
     public const long RecoveryGap = 1L << 32;
 
-    /// <summary>What the last start-up recovered.</summary>
-    public RecoveryReport? LastReport { get; private set; }
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -61,10 +58,9 @@ internal sealed partial class ResponseRecoveryService(
             restored++;
         }
 
-        LastReport = new RecoveryReport(restored, interrupted, expired, Stopwatch.GetElapsedTime(started));
         if (recovered.Count > 0)
         {
-            LogRecovered(restored, interrupted, expired, LastReport.Duration.TotalMilliseconds);
+            LogRecovered(restored, interrupted, expired, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -73,10 +69,3 @@ internal sealed partial class ResponseRecoveryService(
     [LoggerMessage(EventIds.Recovered, LogLevel.Information, "Recovered {Restored} responses from the event log ({Interrupted} interrupted and ended with server_restarted, {Expired} already expired) in {Milliseconds:F1} ms.")]
     private partial void LogRecovered(int restored, int interrupted, int expired, double milliseconds);
 }
-
-/// <summary>The outcome of a start-up recovery.</summary>
-/// <param name="Restored">Responses back in the registry.</param>
-/// <param name="Interrupted">Of those, responses that were in flight and got their failure event.</param>
-/// <param name="Expired">Finished responses whose retention had run out (not restored).</param>
-/// <param name="Duration">How long recovery took.</param>
-internal sealed record RecoveryReport(int Restored, int Interrupted, int Expired, TimeSpan Duration);

@@ -20,23 +20,4 @@ public static class ResponseId
         RandomNumberGenerator.Fill(bytes);
         return string.Concat(prefix, Convert.ToHexStringLower(bytes));
     }
-
-    /// <summary>Whether <paramref name="value"/> has the shape of a response id. Says nothing about whether it exists.</summary>
-    public static bool IsWellFormed(string? value)
-    {
-        if (value is null || value.Length != Prefix.Length + (RandomBytes * 2) || !value.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in value.AsSpan(Prefix.Length))
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

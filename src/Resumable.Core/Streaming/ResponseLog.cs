@@ -122,9 +122,6 @@ internal sealed class ResponseLog : IFrameSink
         }
     }
 
-    /// <summary>The frame at <paramref name="index"/>, which must be below <see cref="Count"/>.</summary>
-    public EventFrame this[int index] => ReadFrom(index).Span[0];
-
     /// <summary>
     /// Completes when a frame at or after <paramref name="position"/> exists or the log is completed.
     /// Completes synchronously when that is already true.

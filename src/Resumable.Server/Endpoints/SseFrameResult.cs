@@ -14,9 +14,6 @@ namespace Resumable.Server.Endpoints;
 /// </summary>
 internal sealed class SseFrameResult(ResponseEntry entry, int position, bool cancelJobOnDisconnect) : IResult, IEndpointMetadataProvider
 {
-    /// <summary>The log index the stream starts at.</summary>
-    public int Position => position;
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

@@ -12,9 +12,6 @@ internal sealed class Utf8JsonResult(byte[] body, int? pollAfterMilliseconds = n
     /// <summary>The header suggesting when to poll an unfinished response again.</summary>
     public const string PollAfterHeader = "openai-poll-after-ms";
 
-    /// <summary>The encoded body.</summary>
-    public ReadOnlyMemory<byte> Body => body;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
