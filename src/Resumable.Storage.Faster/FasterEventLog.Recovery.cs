@@ -17,29 +17,24 @@ internal sealed partial class FasterEventLog
             return [];
         }
 
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Handed out once (to the recovery service) and then dropped, so that the log does not keep the
+        // recovered frames alive after their responses expire.
+        return Interlocked.Exchange(ref _recovered, []) ?? [];
+    }
+
+    // Opens the log and reads what it holds, once.
+    private async Task EnsureOpenAsync(CancellationToken cancellationToken)
+    {
         await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_opened)
+            if (_recovered is null)
             {
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
                 _recovered = Scan();
-                _opened = true;
             }
-
-            // Handed out once (to the recovery service) and then dropped, so that the log does not keep the
-            // recovered frames alive after their responses expire.
-            var recovered = _recovered ?? [];
-            if (_openedForStart)
-            {
-                _openedForStart = false;
-            }
-            else
-            {
-                _recovered = null;
-            }
-
-            return recovered;
         }
         finally
         {

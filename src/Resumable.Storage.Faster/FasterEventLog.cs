@@ -38,8 +38,6 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private IDevice? _device;
     private FasterLog? _log;
     private IReadOnlyList<RecoveredResponse>? _recovered;
-    private bool _opened;
-    private bool _openedForStart;
     private Task _writer = Task.CompletedTask;
     private Task _committer = Task.CompletedTask;
     private int _disposed;
@@ -91,9 +89,8 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
-        // Opening here (before recovery and the workers start) keeps the recovered responses for the recovery service.
-        _openedForStart = true;
-        await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        // Opened here, before recovery and the workers start; the recovered responses wait for the recovery service.
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
     }
