@@ -52,14 +52,16 @@ internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeP
     /// <summary>Removes a response at once (delete). Its readers are ended by its terminal event, not by this.</summary>
     public bool Remove(string id) => _entries.TryRemove(id, out _);
 
-    /// <summary>A snapshot of the visible responses, optionally of one tenant, newest first.</summary>
-    public List<ResponseEntry> Snapshot(string? tenant)
+    /// <summary>A snapshot of the visible responses, optionally of one tenant and one status, newest first.</summary>
+    public List<ResponseEntry> Snapshot(string? tenant, ResponseStatus? status = null)
     {
         var now = timeProvider.GetUtcNow();
         var list = new List<ResponseEntry>();
         foreach (var entry in _entries.Values)
         {
-            if ((tenant is null || string.Equals(entry.Tenant, tenant, StringComparison.Ordinal)) && !IsExpired(entry, now))
+            if ((tenant is null || string.Equals(entry.Tenant, tenant, StringComparison.Ordinal))
+                && (status is null || StatusOf(entry) == status)
+                && !IsExpired(entry, now))
             {
                 list.Add(entry);
             }
@@ -95,6 +97,14 @@ internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeP
         lock (entry.Gate)
         {
             return entry.CompletedAt + _retention;
+        }
+    }
+
+    private static ResponseStatus StatusOf(ResponseEntry entry)
+    {
+        lock (entry.Gate)
+        {
+            return entry.Status;
         }
     }
 

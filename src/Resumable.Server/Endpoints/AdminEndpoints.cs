@@ -42,17 +42,19 @@ internal static class AdminEndpoints
             return error!;
         }
 
-        var tenant = query["tenant"].ToString();
-        var entries = registry.Snapshot(tenant.Length == 0 ? null : tenant);
+        ResponseStatus? status = null;
         if (!StringValues.IsNullOrEmpty(query["status"]))
         {
-            if (!ResponseStatusExtensions.TryParseWireName(query["status"], out var status))
+            if (!ResponseStatusExtensions.TryParseWireName(query["status"], out var parsed))
             {
                 return OpenAIError.BadRequest($"Invalid value for 'status': '{query["status"]}'.", "status", "invalid_value");
             }
 
-            entries.RemoveAll(e => Summarize(e, registry, cursors).Status != status.ToWireName());
+            status = parsed;
         }
+
+        var tenant = query["tenant"].ToString();
+        var entries = registry.Snapshot(tenant.Length == 0 ? null : tenant, status);
 
         if (!page.Descending)
         {

@@ -222,11 +222,7 @@ internal static class ResponsesEndpoints
             status = parsed;
         }
 
-        var entries = services.Registry.Snapshot(context.GetTenant());
-        if (status is { } wanted)
-        {
-            entries.RemoveAll(e => StatusOf(e) != wanted);
-        }
+        var entries = services.Registry.Snapshot(context.GetTenant(), status);
 
         if (!page.Descending)
         {
@@ -242,14 +238,6 @@ internal static class ResponsesEndpoints
     {
         var body = ResponseObjectWriter.Serialize(entry);
         return new Utf8JsonResult(body, entry.Log.IsCompleted ? null : services.Api.Value.PollAfterMilliseconds);
-    }
-
-    private static ResponseStatus StatusOf(ResponseEntry entry)
-    {
-        lock (entry.Gate)
-        {
-            return entry.Status;
-        }
     }
 
     private static bool TryParseBool(StringValues value, out bool result)
