@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
@@ -16,12 +14,7 @@ public sealed class FasterEventLogFaultTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null) => new(
-        Options.Create(new WalOptions { Directory = _directory.Path, CommitInterval = TimeSpan.FromMilliseconds(2), SegmentSizeBytes = 1L << 20, PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 }),
-        cursors,
-        TimeProvider.System,
-        NullLogger<FasterEventLog>.Instance,
-        devices);
+    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null) => TestWal.Open(_directory.Path, cursors, devices);
 
     [Theory]
     [InlineData(1, true)]
@@ -62,9 +55,7 @@ public sealed class FasterEventLogFaultTests : IDisposable
             {
                 for (var i = 0; i < 50; i++)
                 {
-                    var encoder = SseFrameEncoder.ForCurrentThread;
-                    encoder.Begin(written.Count, ResponseEventTypes.OutputTextDelta).WriteString("delta", new string('x', 2_000));
-                    var frame = new EventFrame(written.Count, ResponseEventTypes.OutputTextDelta, encoder.Finish());
+                    var frame = TestWal.Frame(written.Count, ResponseEventTypes.OutputTextDelta, new string('x', 2_000));
                     written.Add(frame);
                     log.Enqueue(id, frame);
                 }

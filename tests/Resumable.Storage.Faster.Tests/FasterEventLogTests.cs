@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
@@ -14,11 +12,7 @@ public sealed class FasterEventLogTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private FasterEventLog Open(InMemoryCursorStore? cursors = null) => new(
-        Options.Create(new WalOptions { Directory = _directory.Path, CommitInterval = TimeSpan.FromMilliseconds(2), SegmentSizeBytes = 1L << 20, PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 }),
-        cursors ?? new InMemoryCursorStore(),
-        TimeProvider.System,
-        NullLogger<FasterEventLog>.Instance);
+    private FasterEventLog Open(InMemoryCursorStore? cursors = null) => TestWal.Open(_directory.Path, cursors);
 
     private static CreatedRecord Created(string input) => new("tenant-a", 1_700_000_000_000, "msg_1", new ResponseRequest
     {
@@ -28,12 +22,7 @@ public sealed class FasterEventLogTests : IDisposable
         Metadata = new Dictionary<string, string> { ["k"] = "v" },
     });
 
-    private static EventFrame Frame(long sequence, string type, string text, int padding = 0)
-    {
-        var encoder = SseFrameEncoder.ForCurrentThread;
-        encoder.Begin(sequence, type).WriteString("delta", text + new string('.', padding));
-        return new EventFrame(sequence, type, encoder.Finish());
-    }
+    private static EventFrame Frame(long sequence, string type, string text, int padding = 0) => TestWal.Frame(sequence, type, text + new string('.', padding));
 
     private static async Task WaitDurableAsync(ICursorStore cursors, string id, long sequence)
     {

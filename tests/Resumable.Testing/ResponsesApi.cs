@@ -90,6 +90,22 @@ public static class ResponsesApi
         }
     }
 
+    /// <summary>Waits (bounded) until the response has <paramref name="status"/>.</summary>
+    public static async Task WaitForStatusAsync(this HttpClient client, string id, string status)
+    {
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            if ((await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"{id} never became {status}.");
+    }
+
     /// <summary>GETs a path and parses the JSON body, failing on a non-success status.</summary>
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string path)
     {

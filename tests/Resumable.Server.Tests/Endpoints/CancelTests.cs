@@ -30,7 +30,7 @@ public class CancelTests(ResumableAppFactory factory) : IClassFixture<ResumableA
         await using var single = ResumableAppFactory.Create(new Dictionary<string, string?> { ["Resumable:Queue:Workers"] = "1" });
         var client = single.CreateApiClient();
         var blocker = await client.CreateBackgroundAsync("blocks the only worker", ResponsesApi.Synthetic(1000, tokensPerSecond: 20));
-        await QueueLimitTests.WaitForStatusAsync(client, blocker, "in_progress");
+        await client.WaitForStatusAsync(blocker, "in_progress");
         var queued = await client.CreateBackgroundAsync("never starts", ResponsesApi.Synthetic(10));
         var reading = client.ReadAllEventsAsync(queued);
 

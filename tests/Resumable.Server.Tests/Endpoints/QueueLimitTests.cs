@@ -19,7 +19,7 @@ public class QueueLimitTests
         var client = factory.CreateApiClient();
         var slow = ResponsesApi.Synthetic(1000, tokensPerSecond: 20);
         var running = await client.CreateBackgroundAsync("occupies the worker", slow);
-        await WaitForStatusAsync(client, running, "in_progress");
+        await client.WaitForStatusAsync(running, "in_progress");
         var queued = await client.CreateBackgroundAsync("waits in the queue", slow);
 
         var refused = await client.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "one too many", background = true });
@@ -33,20 +33,5 @@ public class QueueLimitTests
 
         await client.PostAsync($"v1/responses/{running}/cancel", null);
         await client.PostAsync($"v1/responses/{queued}/cancel", null);
-    }
-
-    internal static async Task WaitForStatusAsync(HttpClient client, string id, string status)
-    {
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            if ((await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == status)
-            {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"{id} never became {status}.");
     }
 }

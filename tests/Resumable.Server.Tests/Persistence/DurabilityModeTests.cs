@@ -131,7 +131,7 @@ public class DurabilityModeTests
         {
             var client = first.CreateApiClient();
             id = await client.CreateBackgroundAsync("interrupted", ResponsesApi.Synthetic(100_000, tokensPerSecond: 500));
-            await Endpoints.QueueLimitTests.WaitForStatusAsync(client, id, "in_progress");
+            await client.WaitForStatusAsync(id, "in_progress");
         }
 
         await using var second = Server("Async", directory.Path);
