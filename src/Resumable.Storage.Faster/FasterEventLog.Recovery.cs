@@ -219,28 +219,13 @@ internal sealed partial class FasterEventLog
         return recovered;
     }
 
-    // The event line of a frame: "id: N\nevent: TYPE\n…"; interned against the known types.
+    // The event line of a frame: "id: N\nevent: TYPE\n…", as the shared constant when it is a known type.
     private static string TypeOf(ReadOnlySpan<byte> frame)
     {
         var start = frame.IndexOf("\nevent: "u8) + "\nevent: "u8.Length;
         var end = frame[start..].IndexOf((byte)'\n');
         var type = System.Text.Encoding.UTF8.GetString(frame.Slice(start, end));
-        return type switch
-        {
-            ResponseEventTypes.Created => ResponseEventTypes.Created,
-            ResponseEventTypes.Queued => ResponseEventTypes.Queued,
-            ResponseEventTypes.InProgress => ResponseEventTypes.InProgress,
-            ResponseEventTypes.OutputItemAdded => ResponseEventTypes.OutputItemAdded,
-            ResponseEventTypes.ContentPartAdded => ResponseEventTypes.ContentPartAdded,
-            ResponseEventTypes.OutputTextDelta => ResponseEventTypes.OutputTextDelta,
-            ResponseEventTypes.OutputTextDone => ResponseEventTypes.OutputTextDone,
-            ResponseEventTypes.ContentPartDone => ResponseEventTypes.ContentPartDone,
-            ResponseEventTypes.OutputItemDone => ResponseEventTypes.OutputItemDone,
-            ResponseEventTypes.Completed => ResponseEventTypes.Completed,
-            ResponseEventTypes.Failed => ResponseEventTypes.Failed,
-            ResponseEventTypes.Incomplete => ResponseEventTypes.Incomplete,
-            _ => type,
-        };
+        return Array.Find(ResponseEventTypes.All, known => known == type) ?? type;
     }
 
     private sealed class Builder(CreatedRecord created, long createdAtMs)

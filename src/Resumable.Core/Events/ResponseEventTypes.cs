@@ -39,6 +39,13 @@ public static class ResponseEventTypes
     /// <summary>Terminal: stopped early, or cancelled (then <c>response.status</c> is <c>cancelled</c>).</summary>
     public const string Incomplete = "response.incomplete";
 
+    /// <summary>Every type above, in stream order.</summary>
+    public static readonly string[] All =
+    [
+        Created, Queued, InProgress, OutputItemAdded, ContentPartAdded, OutputTextDelta, OutputTextDone,
+        ContentPartDone, OutputItemDone, Completed, Failed, Incomplete,
+    ];
+
     /// <summary>Whether an event of this type ends its response.</summary>
     public static bool IsTerminal(string type) => type is Completed or Failed or Incomplete;
 }
