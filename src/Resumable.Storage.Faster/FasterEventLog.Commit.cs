@@ -11,6 +11,7 @@ internal sealed partial class FasterEventLog
     // the sequence number is -1 for records that are not events.
     private readonly ConcurrentQueue<(long Address, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo)> _awaitingCommit = new();
     private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
+    private readonly List<(EventFrame Frame, IFrameSink ReleaseTo)> _releasable = [];
 
     // Serialises commits of the committer loop and the final commit at shutdown.
     private readonly SemaphoreSlim _commitLock = new(1, 1);
@@ -220,10 +221,9 @@ internal sealed partial class FasterEventLog
                 _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
             }
 
-            // Sync durability: the event becomes visible to readers now that it is durable, in log order.
             if (awaiting.Frame is { } frame)
             {
-                awaiting.ReleaseTo!.Release(frame);
+                _releasable.Add((frame, awaiting.ReleaseTo!));
             }
 
             records++;
@@ -235,6 +235,15 @@ internal sealed partial class FasterEventLog
         }
 
         _advanced.Clear();
+
+        // Sync durability: events become visible to readers only now, after the cursors say they are durable,
+        // so no reader ever holds an event that the durable cursor does not yet cover. Log order is kept.
+        foreach (var (frame, releaseTo) in _releasable)
+        {
+            releaseTo.Release(frame);
+        }
+
+        _releasable.Clear();
         Interlocked.Add(ref _recordsCommitted, records);
         Interlocked.Add(ref _pendingRecords, -records);
     }
