@@ -7,9 +7,12 @@ namespace Resumable.Storage.Faster;
 
 internal sealed partial class FasterEventLog
 {
-    // Records in the log's memory that no commit has covered yet, in address order (one writer appends);
-    // the sequence number is -1 for records that are not events.
-    private readonly ConcurrentQueue<(long Address, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo)> _awaitingCommit = new();
+    // Records in the log's memory that no commit has covered yet, in address order (one writer appends).
+    private readonly ConcurrentQueue<AwaitingCommit> _awaitingCommit = new();
+
+    // Responses of which the log could not take a record (larger than a page): none of their later events is
+    // reported durable either, since a durable cursor must never pass a missing event. Writer task only.
+    private readonly HashSet<string> _unpersistable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
     private readonly List<(EventFrame Frame, IFrameSink ReleaseTo)> _releasable = [];
 
@@ -72,20 +75,27 @@ internal sealed partial class FasterEventLog
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
                         Forget(record.Header.ResponseId);
+                        _unpersistable.Remove(record.Header.ResponseId);
                         if (record.ReleaseOnly)
                         {
                             continue;
                         }
                     }
 
-                    if (_fault is not null)
+                    if (_fault is { } fault)
                     {
                         // Never durable now: dropped, and sync readers get the frame from memory rather than hang.
-                        record.ReleaseTo?.Release(record.Frame!);
+                        Abandoned(record).Abandon($"The write-ahead log has failed: {fault}");
                         continue;
                     }
 
                     var entry = new WalLogEntry(record);
+                    if (entry.SerializedLength > _maxRecordBytes || _unpersistable.Contains(record.Header.ResponseId))
+                    {
+                        Refuse(record, entry.SerializedLength);
+                        continue;
+                    }
+
                     long address;
                     try
                     {
@@ -93,12 +103,18 @@ internal sealed partial class FasterEventLog
                     }
                     catch (OperationCanceledException) when (_fault is not null)
                     {
-                        record.ReleaseTo?.Release(record.Frame!);
+                        Abandoned(record).Abandon($"The write-ahead log has failed: {_fault}");
                         continue;
                     }
 
                     Interlocked.Increment(ref _pendingRecords);
-                    _awaitingCommit.Enqueue((address, record.Header.ResponseId, record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1, record.Frame, record.ReleaseTo));
+                    _awaitingCommit.Enqueue(new AwaitingCommit(
+                        address,
+                        record.Header.ResponseId,
+                        record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
+                        record.Frame,
+                        record.ReleaseTo,
+                        record.Committed));
 
                     if (Interlocked.Add(ref _pendingBytes, entry.SerializedLength) >= _options.CommitThresholdBytes && _commitSignal.CurrentCount == 0)
                     {
@@ -118,6 +134,26 @@ internal sealed partial class FasterEventLog
         {
             SetFault(ex.Message);
             LogWriteFailed(ex);
+        }
+    }
+
+    private static AwaitingCommit Abandoned(in PendingRecord record) =>
+        new(-1, record.Header.ResponseId, -1, record.Frame, record.ReleaseTo, record.Committed);
+
+    // A record larger than a log page cannot be held by FasterLog. Rather than fail the whole log, the response
+    // stops being persisted: its durable cursor stays below the record, and a sync reader still gets the frame,
+    // in order, at the next commit.
+    private void Refuse(in PendingRecord record, int length)
+    {
+        if (_unpersistable.Add(record.Header.ResponseId))
+        {
+            LogRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
+        }
+
+        record.Committed?.TrySetException(new IOException($"A {length}-byte record does not fit in a write-ahead log page ({_maxRecordBytes} bytes at most)."));
+        if (record.ReleaseTo is not null)
+        {
+            _awaitingCommit.Enqueue(Abandoned(record) with { Committed = null });
         }
     }
 
@@ -226,7 +262,11 @@ internal sealed partial class FasterEventLog
                 _releasable.Add((frame, awaiting.ReleaseTo!));
             }
 
-            records++;
+            awaiting.Committed?.TrySetResult(awaiting.Address);
+            if (awaiting.Address >= 0)
+            {
+                records++;
+            }
         }
 
         foreach (var (responseId, sequenceNumber) in _advanced)
@@ -286,7 +326,7 @@ internal sealed partial class FasterEventLog
         // and sync readers get them from memory.
         while (_awaitingCommit.TryDequeue(out var awaiting))
         {
-            awaiting.ReleaseTo?.Release(awaiting.Frame!);
+            awaiting.Abandon($"The write-ahead log has failed: {message}");
         }
     }
 

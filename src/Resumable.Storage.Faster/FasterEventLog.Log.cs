@@ -20,4 +20,7 @@ internal sealed partial class FasterEventLog
 
     [LoggerMessage(EventIds.WalRecordDropped, LogLevel.Warning, "A {Kind} record of {ResponseId} arrived after the write-ahead log stopped and was not persisted.")]
     private partial void LogDroppedAfterStop(WalRecordKind kind, string responseId);
+
+    [LoggerMessage(EventIds.WalRecordTooLarge, LogLevel.Error, "A {Kind} record of {ResponseId} ({Length} bytes) is larger than a write-ahead log page allows ({Limit} bytes); the response is no longer persisted. Raise Resumable:Wal:PageSizeBytes.")]
+    private partial void LogRecordTooLarge(WalRecordKind kind, string responseId, int length, int limit);
 }

@@ -192,9 +192,18 @@ internal sealed partial class FasterEventLog
                     _firstAddress[header.ResponseId] = address;
                     break;
                 case WalRecordKind.Event when builders.TryGetValue(header.ResponseId, out var builder):
-                    var frame = new EventFrame(header.SequenceNumber, TypeOf(payload), payload.ToArray());
+                    var frame = EventFrame.FromStored(header.SequenceNumber, payload);
                     builder.Frames.Add(frame);
                     builder.LastRecordAtMs = header.TimestampMs;
+                    break;
+                case WalRecordKind.Consolidated when builders.TryGetValue(header.ResponseId, out var builder):
+                    if (header.Flags.HasFlag(WalRecordFlags.First))
+                    {
+                        builder.ColdLocations.Clear();
+                    }
+
+                    builder.ColdLocations.Add(address);
+                    builder.ColdComplete = header.Flags.HasFlag(WalRecordFlags.Terminal);
                     break;
                 case WalRecordKind.Deleted:
                     builders.Remove(header.ResponseId);
@@ -208,7 +217,7 @@ internal sealed partial class FasterEventLog
         {
             if (builders.TryGetValue(id, out var builder))
             {
-                recovered.Add(new RecoveredResponse(id, builder.Created, builder.Frames, builder.LastRecordAtMs));
+                recovered.Add(new RecoveredResponse(id, builder.Created, builder.Frames, builder.LastRecordAtMs, builder.ColdCopy()));
                 if (builder.Frames.Count > 0)
                 {
                     _cursors.AdvanceDurable(id, builder.Frames[^1].SequenceNumber);
@@ -219,15 +228,6 @@ internal sealed partial class FasterEventLog
         return recovered;
     }
 
-    // The event line of a frame: "id: N\nevent: TYPE\n…", as the shared constant when it is a known type.
-    private static string TypeOf(ReadOnlySpan<byte> frame)
-    {
-        var start = frame.IndexOf("\nevent: "u8) + "\nevent: "u8.Length;
-        var end = frame[start..].IndexOf((byte)'\n');
-        var type = System.Text.Encoding.UTF8.GetString(frame.Slice(start, end));
-        return Array.Find(ResponseEventTypes.All, known => known == type) ?? type;
-    }
-
     private sealed class Builder(CreatedRecord created, long createdAtMs)
     {
         public CreatedRecord Created { get; } = created;
@@ -235,5 +235,27 @@ internal sealed partial class FasterEventLog
         public List<EventFrame> Frames { get; } = [];
 
         public long LastRecordAtMs { get; set; } = createdAtMs;
+
+        public List<long> ColdLocations { get; } = [];
+
+        public bool ColdComplete { get; set; }
+
+        // A consolidation counts only when its last chunk was committed and it covers every event; else the
+        // response is restored hot and goes cold again later.
+        public ColdCopy? ColdCopy()
+        {
+            if (!ColdComplete || Frames.Count == 0 || !Frames[^1].IsTerminal)
+            {
+                return null;
+            }
+
+            long bytes = 0;
+            foreach (var frame in Frames)
+            {
+                bytes += frame.Bytes.Length;
+            }
+
+            return new ColdCopy([.. ColdLocations], Frames.Count, bytes, Frames[^1].SequenceNumber);
+        }
     }
 }

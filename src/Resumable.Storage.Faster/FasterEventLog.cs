@@ -42,6 +42,9 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private Task _committer = Task.CompletedTask;
     private int _disposed;
 
+    // FasterLog holds an entry only within one page, with its own 12-byte header and 8-byte alignment.
+    private readonly int _maxRecordBytes;
+
     public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
     {
         _deviceFactory = deviceFactory ?? new LocalLogDeviceFactory();
@@ -50,6 +53,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         _timeProvider = timeProvider;
         _logger = logger;
         Directory = Path.GetFullPath(_options.Directory);
+        _maxRecordBytes = (int)Math.Min(int.MaxValue, _options.PageSizeBytes - 32);
     }
 
     /// <summary>The absolute directory of the log.</summary>
@@ -151,6 +155,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         {
             // Only after shutdown began; the record was never reported durable, so nothing is promised.
             LogDroppedAfterStop(record.Header.Kind, record.Header.ResponseId);
+            record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));
         }
     }
 

@@ -8,6 +8,12 @@ namespace Resumable.Storage.Faster;
 /// A <paramref name="ReleaseOnly"/> entry writes nothing: it tells the writer that the response expired.
 /// </summary>
 /// In sync durability an event carries its <paramref name="Frame"/> and the <paramref name="ReleaseTo"/> sink
-/// that makes it visible after its commit.
+/// that makes it visible after its commit. A consolidated record carries the <paramref name="Committed"/>
+/// completion that reports its address once it is committed.
 internal readonly record struct PendingRecord(
-    WalRecordHeader Header, ReadOnlyMemory<byte> Payload, bool ReleaseOnly = false, EventFrame? Frame = null, IFrameSink? ReleaseTo = null);
+    WalRecordHeader Header,
+    ReadOnlyMemory<byte> Payload,
+    bool ReleaseOnly = false,
+    EventFrame? Frame = null,
+    IFrameSink? ReleaseTo = null,
+    TaskCompletionSource<long>? Committed = null);

@@ -14,40 +14,14 @@ public sealed class FasterEventLogTests : IDisposable
 
     private FasterEventLog Open(InMemoryCursorStore? cursors = null) => TestWal.Open(_directory.Path, cursors);
 
-    private static CreatedRecord Created(string input) => new("tenant-a", 1_700_000_000_000, "msg_1", new ResponseRequest
-    {
-        Model = "synthetic",
-        Input = [new InputMessage("msg_in", "user", [new InputTextPart("input_text", input)])],
-        Background = true,
-        Metadata = new Dictionary<string, string> { ["k"] = "v" },
-    });
+    private static CreatedRecord Created(string input) => TestWal.Created(input);
 
     private static EventFrame Frame(long sequence, string type, string text, int padding = 0) => TestWal.Frame(sequence, type, text + new string('.', padding));
 
-    private static async Task WaitDurableAsync(ICursorStore cursors, string id, long sequence)
-    {
-        for (var attempt = 0; attempt < 1_000 && cursors.GetDurable(id) != sequence; attempt++)
-        {
-            await Task.Delay(5);
-        }
+    private static Task WaitDurableAsync(ICursorStore cursors, string id, long sequence) => TestWal.WaitDurableAsync(cursors, id, sequence);
 
-        Assert.Equal(sequence, cursors.GetDurable(id));
-    }
-
-    private async Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log, int padding = 0)
-    {
-        log.RecordCreated(id, Created("hello 世界"));
-        var frames = new List<EventFrame>();
-        for (var i = 0; i < events; i++)
-        {
-            var frame = Frame(i, i == events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, $"token {i} 🚀", padding);
-            frames.Add(frame);
-            log.Enqueue(id, frame);
-        }
-
-        await WaitDurableAsync(cursors, id, events - 1);
-        return frames;
-    }
+    private static Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log, int padding = 0) =>
+        TestWal.WriteResponseAsync(log, cursors, id, events, padding);
 
     [Fact]
     public async Task Recover_AfterCommitAndDispose_ReplaysTheSameBytesAndCreation()
@@ -70,12 +44,7 @@ public sealed class FasterEventLogTests : IDisposable
         Assert.Equal("tenant-a", recovered.Created.Tenant);
         Assert.Equal("hello 世界", recovered.Created.Request.InputText);
         Assert.Equal("v", recovered.Created.Request.Metadata["k"]);
-        Assert.Equal(written.Select(f => f.SequenceNumber), recovered.Frames.Select(f => f.SequenceNumber));
-        Assert.Equal(written.Select(f => f.Type), recovered.Frames.Select(f => f.Type));
-        for (var i = 0; i < written.Count; i++)
-        {
-            Assert.True(written[i].Bytes.Span.SequenceEqual(recovered.Frames[i].Bytes.Span), $"frame {i} differs");
-        }
+        TestWal.AssertSameFrames(written, recovered.Frames);
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
 
 namespace Resumable.Storage.Faster.Tests;
 
@@ -20,5 +22,49 @@ internal static class TestWal
         var encoder = SseFrameEncoder.ForCurrentThread;
         encoder.Begin(sequence, type).WriteString("delta", delta);
         return new EventFrame(sequence, type, encoder.Finish());
+    }
+
+    public static CreatedRecord Created(string input) => new("tenant-a", 1_700_000_000_000, "msg_1", new ResponseRequest
+    {
+        Model = "synthetic",
+        Input = [new InputMessage("msg_in", "user", [new InputTextPart("input_text", input)])],
+        Background = true,
+        Metadata = new Dictionary<string, string> { ["k"] = "v" },
+    });
+
+    public static async Task WaitDurableAsync(ICursorStore cursors, string id, long sequence)
+    {
+        for (var attempt = 0; attempt < 1_000 && cursors.GetDurable(id) != sequence; attempt++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(sequence, cursors.GetDurable(id));
+    }
+
+    /// <summary>Writes a whole response (creation, deltas, a terminal event) and waits until all of it is durable.</summary>
+    public static async Task<List<EventFrame>> WriteResponseAsync(FasterEventLog log, ICursorStore cursors, string id, int events, int padding = 0)
+    {
+        log.RecordCreated(id, Created("hello 世界"));
+        var frames = new List<EventFrame>();
+        for (var i = 0; i < events; i++)
+        {
+            var frame = Frame(i, i == events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, $"token {i} 🚀" + new string('.', padding));
+            frames.Add(frame);
+            log.Enqueue(id, frame);
+        }
+
+        await WaitDurableAsync(cursors, id, events - 1);
+        return frames;
+    }
+
+    public static void AssertSameFrames(IReadOnlyList<EventFrame> expected, IReadOnlyList<EventFrame> actual)
+    {
+        Assert.Equal(expected.Select(f => f.SequenceNumber), actual.Select(f => f.SequenceNumber));
+        Assert.Equal(expected.Select(f => f.Type), actual.Select(f => f.Type));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Bytes.Span.SequenceEqual(actual[i].Bytes.Span), $"frame {i} differs");
+        }
     }
 }

@@ -19,6 +19,8 @@ internal static class EventIds
     public const int StreamAborted = 3001;
 
     public const int ResponsesExpired = 4000;
+    public const int ResponsesCooled = 4001;
+    public const int CoolingFailed = 4002;
 
     public const int Recovered = 5000;
     public const int WalCommitFailed = 5001;
@@ -26,4 +28,5 @@ internal static class EventIds
     public const int WalWriteFailed = 5003;
     public const int WalRecordDropped = 5004;
     public const int WalCommitSetAside = 5005;
+    public const int WalRecordTooLarge = 5006;
 }

@@ -18,6 +18,8 @@ public sealed class ResumableMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _resumes;
+    private readonly Counter<long> _cooled;
+    private readonly Counter<long> _coldReads;
     private long _activeStreams;
     private long _runningJobs;
     private long _eventsTotal;
@@ -32,6 +34,8 @@ public sealed class ResumableMetrics
         _rejected = meter.CreateCounter<long>("resumable.responses.rejected", "{response}", "Responses refused because the queue was full.");
         _finished = meter.CreateCounter<long>("resumable.responses.finished", "{response}", "Responses that reached a terminal state, by status.");
         _resumes = meter.CreateCounter<long>("resumable.streams.resumed", "{stream}", "Streams opened with a cursor (starting_after or Last-Event-ID).");
+        _cooled = meter.CreateCounter<long>("resumable.responses.cooled", "{response}", "Finished responses whose memory copy was released (they replay from the write-ahead log).");
+        _coldReads = meter.CreateCounter<long>("resumable.replays.cold", "{read}", "Replays of a cold response read back from the write-ahead log.");
         meter.CreateObservableGauge("resumable.streams.active", () => Volatile.Read(ref _activeStreams), "{stream}", "SSE streams being written.");
         meter.CreateObservableGauge("resumable.jobs.running", () => Volatile.Read(ref _runningJobs), "{job}", "Jobs a worker is generating.");
     }
@@ -57,6 +61,10 @@ public sealed class ResumableMetrics
     internal void ResponseRejected() => _rejected.Add(1);
 
     internal void ResponseFinished(ResponseStatus status) => _finished.Add(1, new KeyValuePair<string, object?>("status", status.ToWireName()));
+
+    internal void ResponseCooled() => _cooled.Add(1);
+
+    internal void ColdReplayRead() => _coldReads.Add(1);
 
     internal void StreamResumed() => _resumes.Add(1);
 

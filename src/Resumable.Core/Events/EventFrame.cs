@@ -20,6 +20,18 @@ public sealed class EventFrame
         IsTerminal = ResponseEventTypes.IsTerminal(type);
     }
 
+    /// <summary>
+    /// Rebuilds a frame read back from storage: copies its bytes and takes its type from the <c>event:</c> line
+    /// (as the shared constant when it is a known type). Recovery and cold replay only; never the live path.
+    /// </summary>
+    public static EventFrame FromStored(long sequenceNumber, ReadOnlySpan<byte> bytes)
+    {
+        var start = bytes.IndexOf("\nevent: "u8) + "\nevent: "u8.Length;
+        var end = bytes[start..].IndexOf((byte)'\n');
+        var type = System.Text.Encoding.UTF8.GetString(bytes.Slice(start, end));
+        return new EventFrame(sequenceNumber, Array.Find(ResponseEventTypes.All, known => known == type) ?? type, bytes.ToArray());
+    }
+
     /// <summary>The event's <c>sequence_number</c>, also its SSE <c>id</c>.</summary>
     public long SequenceNumber { get; }
 

@@ -40,6 +40,8 @@ public static class ResumableCoreServiceCollectionExtensions
         services.TryAddSingleton<ResponseAdmission>();
         services.TryAddSingleton<ResponseJobRunner>();
         services.TryAddSingleton<SseStreamer>();
+        services.TryAddSingleton<ResponseLogSource>();
+        services.TryAddSingleton<ResponseCooler>();
         services.TryAddSingleton<ICursorStore, InMemoryCursorStore>();
 
         // Components that are both a service and a loop are registered once and forwarded as hosted services.

@@ -45,6 +45,19 @@ public interface IEventLog
     /// </summary>
     void Release(string responseId);
 
+    /// <summary>
+    /// Writes every frame of a finished response, all of whose events are already durable, as a few
+    /// consolidated records, and completes once they are committed, with where they lie. Called off the hot
+    /// path when the response's memory copy is about to be released. Fails when the log cannot persist.
+    /// </summary>
+    Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the frames of a cold response back, byte for byte as they were streamed, in a few reads.
+    /// Throws <see cref="EventsReclaimedException"/> when the log no longer holds them.
+    /// </summary>
+    Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken);
+
     /// <summary>The log's state for operators, or null when nothing is persisted.</summary>
     WalStatistics? GetStatistics();
 }

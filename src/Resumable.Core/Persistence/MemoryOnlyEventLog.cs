@@ -34,5 +34,13 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     }
 
     /// <inheritdoc />
+    public Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Without a write-ahead log a response's events exist only in memory.");
+
+    /// <inheritdoc />
+    public Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Without a write-ahead log no response is ever cold.");
+
+    /// <inheritdoc />
     public WalStatistics? GetStatistics() => null;
 }

@@ -6,8 +6,8 @@ namespace Resumable.Core.Persistence;
 
 /// <summary>
 /// Rebuilds a response's in-memory state from its recovered events: the frames go back into its log as they
-/// were, and status, output text, usage and error are read back from their payloads (recovery only; the
-/// live path never parses a frame).
+/// were (or, for a response that had gone cold, stay in the event log only), and status, output text, usage
+/// and error are read back from their payloads (recovery only; the live path never parses a frame).
 /// </summary>
 internal static class ResponseRestorer
 {
@@ -34,6 +34,10 @@ internal static class ResponseRestorer
         if (entry.IsTerminal)
         {
             entry.Finished.TrySetResult();
+            if (recovered.Cold is { } cold)
+            {
+                entry.MakeCold(cold);
+            }
         }
 
         return entry;

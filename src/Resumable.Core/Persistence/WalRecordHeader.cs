@@ -15,6 +15,9 @@ public enum WalRecordFlags : ushort
     /// <summary>No flag.</summary>
     None = 0,
 
-    /// <summary>The event is the response's terminal event.</summary>
+    /// <summary>The event is the response's terminal event; on a consolidated record, the chunk that ends with it.</summary>
     Terminal = 1,
+
+    /// <summary>The first chunk of a consolidation: any chunks of an earlier, unfinished one are void.</summary>
+    First = 2,
 }

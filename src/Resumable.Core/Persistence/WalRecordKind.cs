@@ -17,4 +17,11 @@ public enum WalRecordKind : byte
     /// with data always has a commit (one without any is damage). The response id is all zeros; no payload.
     /// </summary>
     Opened = 4,
+
+    /// <summary>
+    /// Every event of a finished response, or a run of them, in one record, written when its memory copy is
+    /// released so that a cold replay is a few reads: the payload is laid out by <see cref="ConsolidatedRecord"/>.
+    /// The sequence number is the chunk's last event; the last chunk carries <see cref="WalRecordFlags.Terminal"/>.
+    /// </summary>
+    Consolidated = 5,
 }

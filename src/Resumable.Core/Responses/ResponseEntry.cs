@@ -1,4 +1,5 @@
 using System.Text;
+using Resumable.Core.Persistence;
 using Resumable.Core.Streaming;
 
 namespace Resumable.Core.Responses;
@@ -34,8 +35,39 @@ internal sealed class ResponseEntry
     /// <summary>The id of the single output message item.</summary>
     public string ItemId { get; }
 
-    /// <summary>The response's events, in sequence order.</summary>
-    public ResponseLog Log { get; } = new();
+    private ResponseLog? _log = new();
+    private ColdCopy? _cold;
+
+    /// <summary>
+    /// The response's events in memory, in sequence order, while it is hot. The pipeline only touches a
+    /// running response, which is always hot; readers open the events through <see cref="ResponseLogSource"/>,
+    /// which also reads a cold response back from the event log.
+    /// </summary>
+    public ResponseLog Log => Volatile.Read(ref _log) ?? throw new InvalidOperationException($"Response {Id} is cold: its events are in the event log only.");
+
+    /// <summary>Where its events lie in the event log once its memory copy was released; null while it is hot.</summary>
+    public ColdCopy? Cold => Volatile.Read(ref _cold);
+
+    /// <summary>The in-memory log while the response is hot, else null.</summary>
+    public ResponseLog? HotLog => Volatile.Read(ref _log);
+
+    /// <summary>
+    /// Releases the in-memory copy of a finished response whose events are now in <paramref name="cold"/>.
+    /// Readers already streaming keep the log they hold; new readers read the cold copy.
+    /// </summary>
+    public void MakeCold(ColdCopy cold)
+    {
+        // Published before the log is dropped: whoever finds no log finds the cold copy.
+        Volatile.Write(ref _cold, cold);
+        Volatile.Write(ref _log, null);
+    }
+
+    /// <summary>How many events it has, their size and the last sequence number (-1 when none), hot or cold.</summary>
+    public (int Count, long Bytes, long LastSequenceNumber) EventTotals =>
+        HotLog is { } log ? (log.Count, log.ByteCount, log.LastSequenceNumber) : (Cold!.EventCount, Cold.ByteCount, Cold.LastSequenceNumber);
+
+    /// <summary>Whether readers can already see the terminal event (always, once the response is cold).</summary>
+    public bool TerminalEventVisible => HotLog?.IsCompleted ?? true;
 
     /// <summary>Guards every mutable member below.</summary>
     public Lock Gate { get; } = new();

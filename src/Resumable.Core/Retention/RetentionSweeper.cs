@@ -8,13 +8,15 @@ using Resumable.Core.Responses;
 namespace Resumable.Core.Retention;
 
 /// <summary>
-/// Releases responses whose retention has run out, every <see cref="RetentionOptions.SweepInterval"/>: their
-/// memory, their durable cursors, and their records in the event log (whose space the log then reclaims).
+/// Every <see cref="RetentionOptions.SweepInterval"/>: releases responses whose retention has run out (their
+/// memory, their durable cursors, and their records in the event log, whose space the log then reclaims),
+/// then lets the <see cref="ResponseCooler"/> move finished responses past their hot period to the log.
 /// </summary>
 internal sealed partial class RetentionSweeper(
     ResponseRegistry registry,
     ICursorStore cursors,
     IEventLog eventLog,
+    ResponseCooler cooler,
     IOptions<RetentionOptions> options,
     TimeProvider timeProvider,
     ILogger<RetentionSweeper> logger) : BackgroundService
@@ -46,6 +48,7 @@ internal sealed partial class RetentionSweeper(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Sweep();
+                await cooler.CoolAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -25,6 +25,26 @@ internal sealed class ResponseLog : IFrameSink
     private long _bytes;
     private TaskCompletionSource? _appended;
 
+    /// <summary>An empty log, to which the pipeline appends.</summary>
+    public ResponseLog()
+    {
+    }
+
+    // A completed log of frames read back from storage.
+    private ResponseLog(EventFrame[] frames)
+    {
+        _frames = frames;
+        _count = frames.Length;
+        _completed = true;
+        foreach (var frame in frames)
+        {
+            _bytes += frame.Bytes.Length;
+        }
+    }
+
+    /// <summary>A completed, read-only log of a finished response's frames read back from the event log (a cold replay).</summary>
+    public static ResponseLog Completed(EventFrame[] frames) => new(frames);
+
     /// <summary>The number of frames appended so far.</summary>
     public int Count => Volatile.Read(ref _count);
 

@@ -9,6 +9,7 @@ using Resumable.Core.Events;
 using Resumable.Core.Jobs;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Core.Streaming;
 using Resumable.Server.Auth;
 using Resumable.Server.Errors;
 
@@ -27,7 +28,7 @@ internal static class AdminEndpoints
 
         group.MapGet("/responses", ListResponses).WithName("AdminListResponses")
             .WithSummary("Lists retained responses of every tenant (filters: tenant, status; pagination: limit, after, order).");
-        group.MapGet("/responses/{id}", InspectResponse).WithName("AdminInspectResponse")
+        group.MapGet("/responses/{id}", InspectResponseAsync).WithName("AdminInspectResponse")
             .WithSummary("A response's state and its events (starting_after, limit) with their sizes.");
         group.MapGet("/stats", Stats).WithName("AdminStats")
             .WithSummary("Queue depth, running jobs, active streams, retained responses and events.");
@@ -70,11 +71,22 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new AdminResponseList("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, slice.HasMore));
     }
 
-    internal static Results<Ok<AdminResponseDetail>, JsonHttpResult<OpenAIErrorEnvelope>> InspectResponse(string id, HttpContext context, ResponseRegistry registry, ICursorStore cursors)
+    internal static async Task<Results<Ok<AdminResponseDetail>, JsonHttpResult<OpenAIErrorEnvelope>>> InspectResponseAsync(
+        string id, HttpContext context, ResponseRegistry registry, ICursorStore cursors, ResponseLogSource logs)
     {
         if (!registry.TryGetAnyTenant(id, out var entry))
         {
             return OpenAIError.NotFound(id);
+        }
+
+        ResponseLog log;
+        try
+        {
+            log = await logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (EventsReclaimedException reclaimed)
+        {
+            return OpenAIError.Gone(reclaimed.Message);
         }
 
         var query = context.Request.Query;
@@ -86,7 +98,7 @@ internal static class AdminEndpoints
                 return OpenAIError.BadRequest($"Invalid value for 'starting_after': '{query["starting_after"]}'.", "starting_after", "invalid_value");
             }
 
-            position = entry.Log.IndexAfter(after);
+            position = log.IndexAfter(after);
         }
 
         var limit = MaxEventsPerPage;
@@ -96,7 +108,7 @@ internal static class AdminEndpoints
             return OpenAIError.BadRequest($"Invalid value for 'limit': '{query["limit"]}'. Expected 1 to {MaxEventsPerPage}.", "limit", "invalid_value");
         }
 
-        var frames = entry.Log.ReadFrom(position);
+        var frames = log.ReadFrom(position);
         var events = new List<AdminEvent>(Math.Min(limit, frames.Length));
         foreach (var frame in frames.Span[..Math.Min(limit, frames.Length)])
         {
@@ -112,6 +124,7 @@ internal static class AdminEndpoints
             metrics.RunningJobs,
             metrics.ActiveStreams,
             registry.Count,
+            registry.Snapshot(tenant: null).Count(static entry => entry.Cold is not null),
             metrics.EventsTotal,
             eventLog.Mode.ToString().ToLowerInvariant(),
             eventLog.GetStatistics()));
@@ -120,7 +133,8 @@ internal static class AdminEndpoints
     {
         var expiresAt = registry.ExpiresAt(entry);
         var durable = cursors.GetDurable(entry.Id);
-        var last = entry.Log.LastSequenceNumber;
+        var (events, bytes, last) = entry.EventTotals;
+        var storage = entry.Cold is null ? "memory" : "wal";
         lock (entry.Gate)
         {
             return new AdminResponseSummary(
@@ -132,9 +146,10 @@ internal static class AdminEndpoints
                 entry.CreatedAt.ToUnixTimeMilliseconds(),
                 entry.CompletedAt?.ToUnixTimeMilliseconds(),
                 expiresAt?.ToUnixTimeMilliseconds(),
-                entry.Log.Count,
-                entry.Log.ByteCount,
+                events,
+                bytes,
                 last,
+                storage,
                 entry.ActiveReaders,
                 durable,
                 last - (durable ?? -1));
@@ -153,7 +168,7 @@ internal static class AdminEndpoints
 /// sequence numbers the last event is ahead of the last durable one.</summary>
 internal sealed record AdminResponseSummary(
     string Id, string Tenant, string Status, string Model, bool Background, long CreatedAt, long? CompletedAt, long? ExpiresAt,
-    int Events, long Bytes, long LastSequenceNumber, int Readers, long? DurableSequenceNumber, long DurableLag);
+    int Events, long Bytes, long LastSequenceNumber, string Storage, int Readers, long? DurableSequenceNumber, long DurableLag);
 
 /// <summary>A page of retained responses.</summary>
 internal sealed record AdminResponseList(string Object, List<AdminResponseSummary> Data, string? FirstId, string? LastId, bool HasMore);
@@ -165,7 +180,8 @@ internal sealed record AdminResponseDetail(AdminResponseSummary Response, List<A
 internal sealed record AdminEvent(long SequenceNumber, string Type, int Bytes, JsonElement Data);
 
 /// <summary>Live statistics of this node.</summary>
-internal sealed record AdminStats(AdminQueueStats Queue, long RunningJobs, long ActiveStreams, int RetainedResponses, long EventsTotal, string Durability, WalStatistics? Wal);
+internal sealed record AdminStats(
+    AdminQueueStats Queue, long RunningJobs, long ActiveStreams, int RetainedResponses, int ColdResponses, long EventsTotal, string Durability, WalStatistics? Wal);
 
 /// <summary>The job queue's fill.</summary>
 internal sealed record AdminQueueStats(int Depth, int Capacity, int Workers);

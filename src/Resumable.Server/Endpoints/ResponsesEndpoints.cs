@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Resumable.Core.Events;
+using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Core.Streaming;
 using Resumable.Server.Auth;
 using Resumable.Server.Errors;
 using Resumable.Server.Requests;
@@ -27,7 +29,7 @@ internal static class ResponsesEndpoints
             .WithSummary("Creates a response; background, streaming, both or neither.");
         group.MapGet("/", List).WithName("ListResponses")
             .WithSummary("Lists the caller's retained responses, newest first, with cursor pagination.");
-        group.MapGet("/{id}", Retrieve).WithName("RetrieveResponse")
+        group.MapGet("/{id}", RetrieveAsync).WithName("RetrieveResponse")
             .WithSummary("Returns a response as it stands, or with stream=true replays its events and follows the live tail.");
         group.MapPost("/{id}/cancel", Cancel).WithName("CancelResponse")
             .WithSummary("Cancels an in-flight response; idempotent.");
@@ -73,7 +75,9 @@ internal static class ResponsesEndpoints
         var entry = admission.Entry!;
         if (request.Stream)
         {
-            return new SseFrameResult(entry, position: 0, cancelJobOnDisconnect: !request.Background);
+            // Read through the source: a quick response may already be finished, and even cold, by now.
+            var log = await services.Logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
+            return new SseFrameResult(entry, log, position: 0, cancelJobOnDisconnect: !request.Background);
         }
 
         if (request.Background)
@@ -95,7 +99,7 @@ internal static class ResponsesEndpoints
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
     }
 
-    internal static Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>> Retrieve(
+    internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> RetrieveAsync(
         string id, HttpContext context, [AsParameters] ResponsesServices services)
     {
         var query = context.Request.Query;
@@ -140,20 +144,30 @@ internal static class ResponsesEndpoints
             return ObjectResult(entry, services);
         }
 
+        ResponseLog log;
+        try
+        {
+            log = await services.Logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (EventsReclaimedException reclaimed)
+        {
+            return OpenAIError.Gone(reclaimed.Message);
+        }
+
         var position = 0;
         if (cursor is { } after)
         {
-            var last = entry.Log.LastSequenceNumber;
+            var last = log.LastSequenceNumber;
             if (after > last)
             {
                 return OpenAIError.BadRequest($"Invalid value for '{cursorName}': {after} is beyond the last event of this response ({last}).", cursorName, "invalid_value");
             }
 
-            position = entry.Log.IndexAfter(after);
+            position = log.IndexAfter(after);
             services.Metrics.StreamResumed();
         }
 
-        return new SseFrameResult(entry, position, cancelJobOnDisconnect: false);
+        return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false);
     }
 
     internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> Cancel(string id, HttpContext context, [AsParameters] ResponsesServices services)
@@ -237,7 +251,7 @@ internal static class ResponsesEndpoints
     private static Utf8JsonResult ObjectResult(ResponseEntry entry, ResponsesServices services)
     {
         var body = ResponseObjectWriter.Serialize(entry);
-        return new Utf8JsonResult(body, entry.Log.IsCompleted ? null : services.Api.Value.PollAfterMilliseconds);
+        return new Utf8JsonResult(body, entry.TerminalEventVisible ? null : services.Api.Value.PollAfterMilliseconds);
     }
 
     private static bool TryParseBool(StringValues value, out bool result)

@@ -3,6 +3,7 @@ using Resumable.Core.Diagnostics;
 using Resumable.Core.Jobs;
 using Resumable.Core.Responses;
 using Resumable.Core.Sequencing;
+using Resumable.Core.Streaming;
 using Resumable.Server.Requests;
 
 namespace Resumable.Server.Endpoints;
@@ -12,6 +13,7 @@ internal sealed record ResponsesServices(
     ResponseAdmission Admission,
     ResponseRegistry Registry,
     ResponseLifecycle Lifecycle,
+    ResponseLogSource Logs,
     ResumableMetrics Metrics,
     IOptions<ApiOptions> Api,
     IOptions<QueueOptions> Queue);

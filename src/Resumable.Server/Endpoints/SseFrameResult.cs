@@ -8,11 +8,12 @@ using Resumable.Core.Streaming;
 namespace Resumable.Server.Endpoints;
 
 /// <summary>
-/// Streams a response's already-encoded frames as Server-Sent Events from a log position on (the shape of
+/// Streams a response's already-encoded frames (its live log, or a cold copy read back from the event log)
+/// as Server-Sent Events from a log position on (the shape of
 /// ASP.NET Core's <c>ServerSentEventsResult</c>, but copying our frame bytes instead of serialising per
 /// client). Headers tell proxies not to buffer. A foreground stream cancels its job when the client leaves.
 /// </summary>
-internal sealed class SseFrameResult(ResponseEntry entry, int position, bool cancelJobOnDisconnect) : IResult, IEndpointMetadataProvider
+internal sealed class SseFrameResult(ResponseEntry entry, ResponseLog log, int position, bool cancelJobOnDisconnect) : IResult, IEndpointMetadataProvider
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -31,7 +32,7 @@ internal sealed class SseFrameResult(ResponseEntry entry, int position, bool can
             try
             {
                 await response.StartAsync(aborted).ConfigureAwait(false);
-                finished = await streamer.StreamAsync(entry.Log, position, response.BodyWriter, aborted).ConfigureAwait(false);
+                finished = await streamer.StreamAsync(log, position, response.BodyWriter, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {

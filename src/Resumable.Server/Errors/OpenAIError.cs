@@ -27,6 +27,9 @@ internal static class OpenAIError
     public static JsonHttpResult<OpenAIErrorEnvelope> NotFound(string id) =>
         Create(StatusCodes.Status404NotFound, $"Response with id '{id}' not found.", InvalidRequest, null, "not_found");
 
+    public static JsonHttpResult<OpenAIErrorEnvelope> Gone(string message) =>
+        Create(StatusCodes.Status410Gone, message, InvalidRequest, null, "response_expired");
+
     public static JsonHttpResult<OpenAIErrorEnvelope> Conflict(string message, string? param, string code) =>
         Create(StatusCodes.Status409Conflict, message, InvalidRequest, param, code);
 

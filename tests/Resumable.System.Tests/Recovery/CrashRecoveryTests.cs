@@ -12,6 +12,11 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
         ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
         ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
+
+        // Finished responses go cold at once (the sweep runs every 50 ms), so kills also land during
+        // consolidations and later lifetimes replay earlier responses from their cold copies.
+        ["Resumable:Retention:HotBytesLimit"] = "0",
+        ["Resumable:Retention:SweepInterval"] = "00:00:00.050",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Resumable"] = "Information",
     };
@@ -21,6 +26,18 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    private static async Task WaitUntilColdAsync(HttpClient admin, string id)
+    {
+        string? storage = null;
+        for (var attempt = 0; attempt < 200 && storage != "wal"; attempt++)
+        {
+            storage = (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString();
+            await Task.Delay(storage == "wal" ? 0 : 25);
+        }
+
+        Assert.Equal("wal", storage);
     }
 
     [Fact]
@@ -42,9 +59,10 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                 var client = Client(server, TestKeys.TenantA);
                 var admin = Client(server, TestKeys.Admin);
 
-                // Every response finished in an earlier lifetime still replays byte for byte.
+                // Every response finished in an earlier lifetime is cold by now and still replays byte for byte.
                 foreach (var (id, bytes) in finishedIds)
                 {
+                    await WaitUntilColdAsync(admin, id);
                     Assert.Equal(bytes, (await client.ReadAllEventsAsync(id)).SelectMany(f => f.Raw).ToArray());
                 }
 

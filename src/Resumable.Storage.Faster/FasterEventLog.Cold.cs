@@ -1,0 +1,99 @@
+using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>
+/// Cold copies: a finished response's frames written again as a few consolidated records, each well inside a
+/// log page (FasterLog cannot hold a record larger than a page), and read back by address, one read per
+/// record, each checked like any other record.
+/// </summary>
+internal sealed partial class FasterEventLog
+{
+    private const int MaxConsolidatedPayloadBytes = 1 << 20;
+
+    /// <inheritdoc />
+    public async Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken)
+    {
+        if (_options.Durability == DurabilityMode.None || frames.IsEmpty)
+        {
+            throw new InvalidOperationException($"Response {responseId} has nothing the write-ahead log can hold.");
+        }
+
+        if (_fault is { } fault)
+        {
+            throw new IOException($"The write-ahead log has failed: {fault}");
+        }
+
+        var runs = ConsolidatedRecord.Split(frames.Span, ConsolidatedPayloadLimit());
+        var committed = new Task<long>[runs.Count];
+        long bytes = 0;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = frames.Span.Slice(runs[i].Start, runs[i].Count);
+            var flags = (i == 0 ? WalRecordFlags.First : WalRecordFlags.None) | (i == runs.Count - 1 ? WalRecordFlags.Terminal : WalRecordFlags.None);
+            var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Queue(new PendingRecord(
+                new WalRecordHeader(WalRecordKind.Consolidated, flags, responseId, run[^1].SequenceNumber, NowMs()),
+                ConsolidatedRecord.Encode(run),
+                Committed: completion));
+            committed[i] = completion.Task;
+            foreach (var frame in run)
+            {
+                bytes += frame.Bytes.Length;
+            }
+        }
+
+        var locations = await Task.WhenAll(committed).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new ColdCopy(locations, frames.Length, bytes, frames.Span[^1].SequenceNumber);
+    }
+
+    /// <inheritdoc />
+    public async Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken)
+    {
+        var log = _log ?? throw new ObjectDisposedException(nameof(FasterEventLog));
+        var frames = new List<EventFrame>(cold.EventCount);
+        foreach (var location in cold.Locations)
+        {
+            if (location < log.BeginAddress)
+            {
+                throw new EventsReclaimedException(responseId);
+            }
+
+            var (record, length) = await log.ReadAsync(location, ConsolidatedPayloadLimit(), cancellationToken).ConfigureAwait(false);
+
+            // Truncation may have passed the record while it was read: then what was read may be anything.
+            if (location < log.BeginAddress)
+            {
+                throw new EventsReclaimedException(responseId);
+            }
+
+            if (record is null)
+            {
+                throw new IOException($"Reading the cold copy of response {responseId} at address {location} of the write-ahead log failed.");
+            }
+
+            if (!WalRecordCodec.TryRead(record.AsSpan(0, length), out var header, out var payload, out var problem))
+            {
+                throw new InvalidDataException($"The cold copy of response {responseId} at address {location} of the write-ahead log is damaged: {problem}.");
+            }
+
+            if (header.Kind != WalRecordKind.Consolidated || header.ResponseId != responseId)
+            {
+                throw new InvalidDataException($"Address {location} of the write-ahead log holds a {header.Kind} record of {header.ResponseId}, not the cold copy of {responseId}.");
+            }
+
+            frames.AddRange(ConsolidatedRecord.Decode(payload));
+        }
+
+        if (frames.Count != cold.EventCount || frames[^1].SequenceNumber != cold.LastSequenceNumber)
+        {
+            throw new InvalidDataException($"The cold copy of response {responseId} holds {frames.Count} events; {cold.EventCount} were written.");
+        }
+
+        return [.. frames];
+    }
+
+    // Well inside a page, and never more than 1 MiB: a cold read is one read per record.
+    private int ConsolidatedPayloadLimit() => (int)Math.Min(MaxConsolidatedPayloadBytes, (_options.PageSizeBytes / 2) - WalRecordCodec.HeaderSize);
+}

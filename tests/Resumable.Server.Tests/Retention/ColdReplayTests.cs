@@ -1,0 +1,150 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Resumable.Testing;
+
+namespace Resumable.Server.Tests.Retention;
+
+public class ColdReplayTests
+{
+    private static ResumableAppFactory Server(FakeTimeProvider clock, string durability = "Async", string? directory = null, long? hotBytesLimit = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = durability };
+        if (directory is not null)
+        {
+            settings["Resumable:Wal:Directory"] = directory;
+        }
+
+        if (hotBytesLimit is { } limit)
+        {
+            settings["Resumable:Retention:HotBytesLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ResumableAppFactory.Create(settings, services => services.AddSingleton<TimeProvider>(clock));
+    }
+
+    private static byte[] Bytes(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
+
+    private static async Task<string> StorageOfAsync(HttpClient admin, string id) =>
+        (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString()!;
+
+    // The cooler runs with every sweep (50 ms in tests); bounded wait for it.
+    private static async Task WaitForStorageAsync(HttpClient admin, string id, string storage)
+    {
+        for (var attempt = 0; attempt < 400 && await StorageOfAsync(admin, id) != storage; attempt++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(storage, await StorageOfAsync(admin, id));
+    }
+
+    [Theory]
+    [InlineData("Async")]
+    [InlineData("Sync")]
+    public async Task FinishedResponse_AfterItsHotPeriod_ReplaysFromTheWalByteForByteAtEveryCut(string durability)
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = Server(clock, durability);
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var id = await client.CreateBackgroundAsync("goes cold 🧊 冷", ResponsesApi.Synthetic(60));
+        await client.WaitForTerminalAsync(id);
+        var hot = await client.ReadAllEventsAsync(id);
+        var hotObject = (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText();
+        var hotEvents = (await admin.GetJsonAsync($"admin/responses/{id}")).GetProperty("events").GetRawText();
+        await Task.Delay(200);
+        Assert.Equal("memory", await StorageOfAsync(admin, id));
+
+        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await WaitForStorageAsync(admin, id, "wal");
+
+        var cold = await client.ReadAllEventsAsync(id);
+        Assert.Equal(Bytes(hot), Bytes(cold));
+        for (var cut = 0; cut < hot.Count; cut++)
+        {
+            Assert.Equal(Bytes(hot.Skip(cut + 1)), Bytes(await client.ReadAllEventsAsync(id, startingAfter: hot[cut].SequenceNumber)));
+        }
+
+        var (response, reader) = await client.OpenStreamAsync(id, lastEventId: hot[^3].SequenceNumber);
+        using (response)
+        await using (reader)
+        {
+            Assert.Equal(Bytes(hot.TakeLast(2)), Bytes(await reader.ReadToEndAsync()));
+        }
+
+        Assert.Equal(hotObject, (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText());
+        Assert.Equal(hotEvents, (await admin.GetJsonAsync($"admin/responses/{id}")).GetProperty("events").GetRawText());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"v1/responses/{id}?stream=true&starting_after={hot[^1].SequenceNumber + 1}")).StatusCode);
+        var stats = await admin.GetJsonAsync("admin/stats");
+        Assert.Equal(1, stats.GetProperty("cold_responses").GetInt32());
+    }
+
+    [Fact]
+    public async Task HotBytesLimitZero_CoolsFinishedResponsesAtOnce_AndKeepsRunningOnesInMemory()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = Server(clock, hotBytesLimit: 0);
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var running = await client.CreateBackgroundAsync("still running", ResponsesApi.Synthetic(100_000, tokensPerSecond: 100));
+        var finished = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await client.CreateBackgroundAsync($"finished {i}", ResponsesApi.Synthetic(30));
+            await client.WaitForTerminalAsync(id);
+            finished.Add(id);
+        }
+
+        foreach (var id in finished)
+        {
+            await WaitForStorageAsync(admin, id, "wal");
+            var frames = await client.ReadAllEventsAsync(id);
+            Assert.Equal("response.completed", frames[^1].Event);
+            Assert.Equal(Enumerable.Range(0, frames.Count).Select(i => (long)i), frames.Select(f => f.SequenceNumber));
+        }
+
+        Assert.Equal("memory", await StorageOfAsync(admin, running));
+        await client.PostAsync($"v1/responses/{running}/cancel", null);
+    }
+
+    [Fact]
+    public async Task ColdResponse_AfterARestart_StaysColdAndReplaysTheSameBytes()
+    {
+        using var directory = new TempDirectory("cold-restart");
+        string id;
+        byte[] before;
+        string beforeObject;
+        await using (var first = Server(new FakeTimeProvider(), directory: directory.Path, hotBytesLimit: 0))
+        {
+            var client = first.CreateApiClient();
+            id = await client.CreateBackgroundAsync("cold across restarts", ResponsesApi.Synthetic(80));
+            await client.WaitForTerminalAsync(id);
+            await WaitForStorageAsync(first.CreateApiClient(TestKeys.Admin), id, "wal");
+            before = Bytes(await client.ReadAllEventsAsync(id));
+            beforeObject = (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText();
+        }
+
+        await using var second = Server(new FakeTimeProvider(), directory: directory.Path);
+        var again = second.CreateApiClient();
+        Assert.Equal("wal", await StorageOfAsync(second.CreateApiClient(TestKeys.Admin), id));
+        Assert.Equal(before, Bytes(await again.ReadAllEventsAsync(id)));
+        Assert.Equal(beforeObject, (await again.GetJsonAsync($"v1/responses/{id}")).GetRawText());
+    }
+
+    [Fact]
+    public async Task DurabilityNone_KeepsFinishedResponsesInMemoryUntilTheyExpire()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = Server(clock, "None", hotBytesLimit: 0);
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var id = await client.CreateBackgroundAsync("memory only", ResponsesApi.Synthetic(20));
+        await client.WaitForTerminalAsync(id);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(300);
+
+        Assert.Equal("memory", await StorageOfAsync(admin, id));
+        Assert.Equal("response.completed", (await client.ReadAllEventsAsync(id))[^1].Event);
+    }
+}
