@@ -8,13 +8,14 @@ namespace Resumable.Storage.Faster;
 /// could not take, which keeps its place so that sync readers still get frames in order.
 /// </summary>
 /// <param name="Address">Its log address, or -1 when it is not in the log.</param>
+/// <param name="Kind">What the record holds.</param>
 /// <param name="ResponseId">Its response.</param>
 /// <param name="SequenceNumber">The event's sequence number; -1 for records that are not durable events.</param>
 /// <param name="Frame">Sync durability: the frame to release to readers after the commit.</param>
 /// <param name="ReleaseTo">Sync durability: where to release it.</param>
 /// <param name="Committed">A consolidated record's completion, given its address after the commit.</param>
 internal readonly record struct AwaitingCommit(
-    long Address, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo, TaskCompletionSource<long>? Committed)
+    long Address, WalRecordKind Kind, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo, TaskCompletionSource<long>? Committed)
 {
     /// <summary>The record will never be durable: readers get its frame from memory and a waiter learns why.</summary>
     public void Abandon(string reason)

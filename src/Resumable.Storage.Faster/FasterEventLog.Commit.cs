@@ -10,9 +10,13 @@ internal sealed partial class FasterEventLog
     // Records in the log's memory that no commit has covered yet, in address order (one writer appends).
     private readonly ConcurrentQueue<AwaitingCommit> _awaitingCommit = new();
 
-    // Responses of which the log could not take a record (larger than a page): none of their later events is
-    // reported durable either, since a durable cursor must never pass a missing event. Writer task only.
-    private readonly HashSet<string> _unpersistable = new(StringComparer.Ordinal);
+    // Responses of which the log lost or could not take a record (dropped while the log was failed, or larger
+    // than a page): none of their later events is reported durable either, since a durable cursor must never
+    // pass a missing event. They finish from memory.
+    private readonly ConcurrentDictionary<string, bool> _unpersistable = new(StringComparer.Ordinal);
+
+    // Deletions lost to a failed log, written again after it reopens.
+    private readonly ConcurrentQueue<string> _deletionsToRewrite = new();
     private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
     private readonly List<(EventFrame Frame, IFrameSink ReleaseTo)> _releasable = [];
 
@@ -29,8 +33,8 @@ internal sealed partial class FasterEventLog
     private long _maxCommitTicks;
     private volatile string? _fault;
 
-    // Cancelled when the log faults, so that a writer waiting for log memory stops waiting.
-    private readonly CancellationTokenSource _faulted = new();
+    // Cancelled when the log faults, so that a writer waiting for log memory stops waiting; renewed on reopen.
+    private CancellationTokenSource _faulted = new();
 
     /// <inheritdoc />
     public string? Fault => _fault;
@@ -58,24 +62,26 @@ internal sealed partial class FasterEventLog
             TimeSpan.FromTicks(Interlocked.Read(ref _lastCommitTicks)).TotalMilliseconds,
             TimeSpan.FromTicks(Interlocked.Read(ref _maxCommitTicks)).TotalMilliseconds,
             Interlocked.Read(ref _pendingRecords),
-            _fault);
+            _fault,
+            Interlocked.Read(ref _reopens),
+            _unpersistable.Count);
     }
 
-    // Moves queued records into the log's memory, in queue order. Never touches the disk itself.
+    // Moves queued records into the log's memory, in queue order. Never touches the disk itself, except to
+    // reopen the log after a storage error (see FasterEventLog.Reopen.cs).
     private async Task WriteLoopAsync()
     {
-        var log = _log!;
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await WaitForRecordsAsync(reader).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var record))
                 {
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
                         Forget(record.Header.ResponseId);
-                        _unpersistable.Remove(record.Header.ResponseId);
+                        _unpersistable.TryRemove(record.Header.ResponseId, out _);
                         if (record.ReleaseOnly)
                         {
                             continue;
@@ -85,12 +91,13 @@ internal sealed partial class FasterEventLog
                     if (_fault is { } fault)
                     {
                         // Never durable now: dropped, and sync readers get the frame from memory rather than hang.
-                        Abandoned(record).Abandon($"The write-ahead log has failed: {fault}");
+                        Drop(record, fault);
                         continue;
                     }
 
+                    var log = _log!;
                     var entry = new WalLogEntry(record);
-                    if (entry.SerializedLength > _maxRecordBytes || _unpersistable.Contains(record.Header.ResponseId))
+                    if (entry.SerializedLength > _maxRecordBytes || _unpersistable.ContainsKey(record.Header.ResponseId))
                     {
                         Refuse(record, entry.SerializedLength);
                         continue;
@@ -101,15 +108,29 @@ internal sealed partial class FasterEventLog
                     {
                         address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
                     }
-                    catch (OperationCanceledException) when (_fault is not null)
+                    catch (OperationCanceledException) when (_fault is { } failure)
                     {
-                        Abandoned(record).Abandon($"The write-ahead log has failed: {_fault}");
+                        Drop(record, failure);
+                        continue;
+                    }
+                    catch (Exception ex)
+                    {
+                        // A failed FasterLog instance may refuse records outright. The writer lives on: it drops
+                        // records until the log is reopened.
+                        if (_fault is null)
+                        {
+                            SetFault(ex.Message);
+                            LogWriteFailed(ex);
+                        }
+
+                        Drop(record, _fault ?? ex.Message);
                         continue;
                     }
 
                     Interlocked.Increment(ref _pendingRecords);
                     _awaitingCommit.Enqueue(new AwaitingCommit(
                         address,
+                        record.Header.Kind,
                         record.Header.ResponseId,
                         record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
                         record.Frame,
@@ -137,15 +158,32 @@ internal sealed partial class FasterEventLog
         }
     }
 
+    // A record lost to a failed log leaves a hole in its response: the response is persisted no further. A lost
+    // deletion is written again once the log reopens, so that the response does not come back after a restart.
+    private void Drop(in PendingRecord record, string fault)
+    {
+        switch (record.Header.Kind)
+        {
+            case WalRecordKind.Event or WalRecordKind.Created:
+                _unpersistable.TryAdd(record.Header.ResponseId, true);
+                break;
+            case WalRecordKind.Deleted:
+                _deletionsToRewrite.Enqueue(record.Header.ResponseId);
+                break;
+        }
+
+        Abandoned(record).Abandon($"The write-ahead log has failed: {fault}");
+    }
+
     private static AwaitingCommit Abandoned(in PendingRecord record) =>
-        new(-1, record.Header.ResponseId, -1, record.Frame, record.ReleaseTo, record.Committed);
+        new(-1, record.Header.Kind, record.Header.ResponseId, -1, record.Frame, record.ReleaseTo, record.Committed);
 
     // A record larger than a log page cannot be held by FasterLog. Rather than fail the whole log, the response
     // stops being persisted: its durable cursor stays below the record, and a sync reader still gets the frame,
     // in order, at the next commit.
     private void Refuse(in PendingRecord record, int length)
     {
-        if (_unpersistable.Add(record.Header.ResponseId))
+        if (_unpersistable.TryAdd(record.Header.ResponseId, true))
         {
             LogRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
         }
@@ -220,6 +258,11 @@ internal sealed partial class FasterEventLog
                 // is never cancelled (an abandoned CommitAsync can miss its completion); shutdown waits for it.
                 log.Commit(spinWait: false);
                 await log.WaitForCommitAsync(until, -1, CancellationToken.None).ConfigureAwait(false);
+                if (_commitManager!.Failure is { } failure)
+                {
+                    // FasterLog counts the commit as done, but its record is not on disk: it is not durable.
+                    throw new IOException(failure);
+                }
             }
             catch (Exception ex)
             {
@@ -293,7 +336,7 @@ internal sealed partial class FasterEventLog
     {
         try
         {
-            var files = new DirectoryInfo(Path.Combine(Directory, "commits", "log-commits")).EnumerateFiles("commit.*")
+            var files = new DirectoryInfo(CommitDirectory).EnumerateFiles("commit.*")
                 .Select(file => (File: file, Number: long.TryParse(file.Name.Split('.')[1], out var number) ? number : -1))
                 .Where(commit => commit.Number >= 0)
                 .OrderByDescending(commit => commit.Number)
@@ -321,11 +364,28 @@ internal sealed partial class FasterEventLog
     {
         _fault ??= message;
         _faulted.Cancel();
+        AbandonAwaitingCommit(message);
+    }
 
-        // Records in memory that no commit covered will never be durable: their cursors stay where they are,
-        // and sync readers get them from memory.
+    // Records in memory that no commit covered will never be durable: their responses are persisted no further,
+    // their cursors stay where they are, and sync readers get the frames from memory.
+    private void AbandonAwaitingCommit(string message)
+    {
         while (_awaitingCommit.TryDequeue(out var awaiting))
         {
+            if (awaiting.Address >= 0)
+            {
+                switch (awaiting.Kind)
+                {
+                    case WalRecordKind.Event or WalRecordKind.Created:
+                        _unpersistable.TryAdd(awaiting.ResponseId, true);
+                        break;
+                    case WalRecordKind.Deleted:
+                        _deletionsToRewrite.Enqueue(awaiting.ResponseId);
+                        break;
+                }
+            }
+
             awaiting.Abandon($"The write-ahead log has failed: {message}");
         }
     }

@@ -23,4 +23,10 @@ internal sealed partial class FasterEventLog
 
     [LoggerMessage(EventIds.WalRecordTooLarge, LogLevel.Error, "A {Kind} record of {ResponseId} ({Length} bytes) is larger than a write-ahead log page allows ({Limit} bytes); the response is no longer persisted. Raise Resumable:Wal:PageSizeBytes.")]
     private partial void LogRecordTooLarge(WalRecordKind kind, string responseId, int length, int limit);
+
+    [LoggerMessage(EventIds.WalReopened, LogLevel.Warning, "Write-ahead log in {Directory} reopened after \"{Fault}\": recovered until {CommittedUntilAddress}; new responses are admitted again ({Unpersisted} responses that lost records finish from memory only).")]
+    private partial void LogReopened(string directory, string fault, long committedUntilAddress, int unpersisted);
+
+    [LoggerMessage(EventIds.WalReopenFailed, LogLevel.Debug, "The failed write-ahead log could not be reopened yet: {Reason}")]
+    private partial void LogReopenFailed(string reason);
 }

@@ -9,6 +9,9 @@ internal sealed partial class FasterEventLog
 {
     private const string LogFileName = "events.log";
 
+    // FasterLog's first valid address: where the committed address stays when no commit could be recovered.
+    private const long FirstValidAddress = 64;
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken)
     {
@@ -51,14 +54,15 @@ internal sealed partial class FasterEventLog
         // A commit file left empty (the disk filled while it was written) is not a commit: set it aside, and
         // likewise any newest commit that recovers nothing while older ones remain, so recovery reaches the
         // last good commit.
-        var commitDirectory = Path.Combine(Directory, "commits", "log-commits");
+        var commitDirectory = CommitDirectory;
         for (var attempt = 0; ; attempt++)
         {
             SetAsideEmptyCommits(commitDirectory);
             _device = _deviceFactory.Create(logPath);
+            _commitManager = new CheckedLogCommitManager(commitDirectory);
             try
             {
-                _log = await FasterLog.CreateAsync(Settings(_device), cancellationToken).ConfigureAwait(false);
+                _log = await FasterLog.CreateAsync(Settings(_device, _commitManager), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -67,10 +71,11 @@ internal sealed partial class FasterEventLog
             }
 
             var commits = CommitFiles(commitDirectory);
-            if (!hadData || (commits.Count > 0 && _log.CommittedUntilAddress > _log.BeginAddress) || commits.Count == 1)
+            if (!hadData || (commits.Count > 0 && _log.CommittedUntilAddress > FirstValidAddress) || commits.Count == 1)
             {
-                // Recovered data, or a fresh log, or the only commit there is (which may truly be empty: the
-                // first data commit never succeeded).
+                // A commit was recovered (FasterLog leaves the committed address at its first valid address when
+                // none could be; a recovered log may well be truncated to its end), or a fresh log, or the only
+                // commit there is.
                 break;
             }
 
@@ -86,33 +91,42 @@ internal sealed partial class FasterEventLog
             SetAside(commits[0]);
         }
 
-        if (!hadData && CommitFiles(commitDirectory).Count == 0)
+        // Every open proves that the storage takes writes; the proof's commit number tells which commit files
+        // are left over from an earlier instance (commits it attempted after the one recovered): those are set
+        // aside, so that they can neither shadow nor outlive the commits this instance writes under their numbers.
+        long commitNumber;
+        try
         {
-            try
-            {
-                await WriteOpenedRecordAsync(_log).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                throw new WalRecoveryException($"The write-ahead log in '{Directory}' cannot be written: {ex.Message}", ex);
-            }
+            commitNumber = await WriteOpenedRecordAsync(_log, _commitManager).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw new WalRecoveryException($"The write-ahead log in '{Directory}' cannot be written: {ex.Message}", ex);
+        }
+
+        foreach (var stale in CommitFiles(commitDirectory).Where(file => CommitNumberOf(file) > commitNumber))
+        {
+            SetAside(stale);
         }
 
         LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
     }
 
-    private FasterLogSettings Settings(IDevice device) => new()
+    private string CommitDirectory => Path.Combine(Directory, "commits", "log-commits");
+
+    private FasterLogSettings Settings(IDevice device, CheckedLogCommitManager commits) => new()
     {
         LogDevice = device,
-        LogCommitDir = Path.Combine(Directory, "commits"),
+
+        // Commit records whose write failures are seen (FASTER's own manager would swallow them).
+        LogCommitManager = commits,
         PageSize = _options.PageSizeBytes,
         MemorySize = _options.MemorySizeBytes,
         SegmentSize = _options.SegmentSizeBytes,
         LogChecksum = LogChecksumType.PerEntry,
 
-        // FasterLog would delete every older commit file as soon as a new one is issued; on a full disk the
-        // new file can be left empty, which would leave no commit at all. Old commits are pruned by
-        // PruneCommitFiles instead, keeping a few, so recovery can fall back to the last good one.
+        // Old commits are pruned by PruneCommitFiles, keeping a few, so that recovery can fall back to the last
+        // good one when the newest is torn.
         RemoveOutdatedCommits = false,
         AutoRefreshSafeTailAddress = false,
 
@@ -121,25 +135,32 @@ internal sealed partial class FasterEventLog
         TryRecoverLatest = true,
     };
 
-    // A new log commits one record first: from then on, log files without any commit can only mean damage.
-    private async Task WriteOpenedRecordAsync(FasterLog log)
+    // Each open commits one record first: from then on, log files without any commit can only mean damage.
+    // Returns the commit's number.
+    private async Task<long> WriteOpenedRecordAsync(FasterLog log, CheckedLogCommitManager commits)
     {
         var header = new WalRecordHeader(WalRecordKind.Opened, WalRecordFlags.None, ResponseId.Prefix + new string('0', 32), -1, NowMs());
         var buffer = new byte[WalRecordCodec.EncodedLength(0)];
         WalRecordCodec.Write(buffer, header, ReadOnlySpan<byte>.Empty);
         log.Enqueue(buffer);
-        var until = log.TailAddress;
-        log.Commit(spinWait: false);
-        await log.WaitForCommitAsync(until, -1, CancellationToken.None).ConfigureAwait(false);
+        if (!log.CommitStrongly(out var until, out var commitNumber, spinWait: false))
+        {
+            throw new IOException("FasterLog refused to commit.");
+        }
+
+        await log.WaitForCommitAsync(until, commitNumber, CancellationToken.None).ConfigureAwait(false);
+        return commits.Failure is { } failure ? throw new IOException(failure) : commitNumber;
     }
 
     private static List<FileInfo> CommitFiles(string commitDirectory) =>
         System.IO.Directory.Exists(commitDirectory)
             ? new DirectoryInfo(commitDirectory).EnumerateFiles("commit.*")
                 .Where(file => file.Extension != ".torn")
-                .OrderByDescending(file => long.TryParse(file.Name.Split('.')[1], out var number) ? number : -1)
+                .OrderByDescending(CommitNumberOf)
                 .ToList()
             : [];
+
+    private static long CommitNumberOf(FileInfo commit) => long.TryParse(commit.Name.Split('.')[1], out var number) ? number : -1;
 
     private void SetAsideEmptyCommits(string commitDirectory)
     {

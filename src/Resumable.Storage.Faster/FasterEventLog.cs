@@ -37,6 +37,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private IDevice? _device;
     private FasterLog? _log;
+    private CheckedLogCommitManager? _commitManager;
     private IReadOnlyList<RecoveredResponse>? _recovered;
     private Task _writer = Task.CompletedTask;
     private Task _committer = Task.CompletedTask;

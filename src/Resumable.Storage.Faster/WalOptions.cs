@@ -33,6 +33,13 @@ public sealed class WalOptions
     [Range(1L << 20, 16L << 30)]
     public long MemorySizeBytes { get; set; } = 32L << 20;
 
+    /// <summary>
+    /// After a storage error stopped the log, how often it tries to reopen (recover the last good commit and
+    /// prove a write): once that succeeds new responses are admitted again. Default 1 second; 10 ms to 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReopenInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Log page size; a record (a frame plus 48 bytes) must fit in a page. Default 4 MiB; a power of two from 64 KiB to 256 MiB.</summary>
     [Range(64L << 10, 256L << 20)]
     public long PageSizeBytes { get; set; } = 4L << 20;

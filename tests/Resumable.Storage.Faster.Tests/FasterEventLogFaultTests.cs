@@ -50,8 +50,8 @@ public sealed class FasterEventLogFaultTests : IDisposable
         {
             await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
             log.RecordCreated(id, new CreatedRecord("tenant", 0, "msg_1", new ResponseRequest { Model = "synthetic", Input = [] }));
-            var faultSeen = TimeSpan.Zero;
-            for (var round = 0; round < 40 && log.Fault is null; round++)
+            TimeSpan? faultSeen = null;
+            for (var round = 0; round < 40 && faultSeen is null; round++)
             {
                 for (var i = 0; i < 50; i++)
                 {
@@ -60,23 +60,45 @@ public sealed class FasterEventLogFaultTests : IDisposable
                     log.Enqueue(id, frame);
                 }
 
-                // Bounded wait until this round is durable, or the failure shows.
+                // Bounded wait until this round is durable, or the failure shows (a failure that does not last is
+                // seen by the reopening it caused).
                 var waited = Stopwatch.StartNew();
-                while (cursors.GetDurable(id) != written.Count - 1 && log.Fault is null && waited.Elapsed < Bound)
+                while (cursors.GetDurable(id) != written.Count - 1 && waited.Elapsed < Bound)
                 {
-                    await Task.Delay(2);
-                }
+                    if (log.Fault is not null || log.GetStatistics()!.Reopens > 0)
+                    {
+                        faultSeen = waited.Elapsed;
+                        break;
+                    }
 
-                if (log.Fault is not null)
-                {
-                    faultSeen = waited.Elapsed;
+                    await Task.Delay(2);
                 }
             }
 
-            Assert.True(devices.Device!.FailedWrites > 0, "the failing write was never reached");
-            Assert.NotNull(log.Fault);
+            Assert.True(devices.FailedWrites > 0, "the failing write was never reached");
+            Assert.NotNull(faultSeen);
             Assert.True(faultSeen < TimeSpan.FromSeconds(1), $"the fault became visible after {faultSeen}");
             durable = cursors.GetDurable(id);
+
+            // A failure that lasts keeps the log failed; after one that does not, the log reopens, but the response
+            // with the hole is persisted no further.
+            if (forever)
+            {
+                Assert.NotNull(log.Fault);
+            }
+            else
+            {
+                for (var attempt = 0; attempt < 1_000 && log.Fault is not null; attempt++)
+                {
+                    await Task.Delay(5);
+                }
+
+                Assert.Null(log.Fault);
+                log.Enqueue(id, TestWal.Frame(written.Count, ResponseEventTypes.OutputTextDelta, "after the reopening"));
+                await Task.Delay(50);
+                Assert.Equal(durable, cursors.GetDurable(id));
+            }
+
             await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
         }
 
@@ -89,5 +111,71 @@ public sealed class FasterEventLogFaultTests : IDisposable
         {
             Assert.True(written[i].Bytes.Span.SequenceEqual(recoveredFrames[i].Bytes.Span), $"event {i} differs");
         }
+    }
+
+    [Fact]
+    public async Task FailedLog_OnceWritesSucceedAgain_Reopens_KeepsCommittedData_AndPersistsNoResponseWithAHole()
+    {
+        var before = ResponseId.New();
+        var broken = ResponseId.New();
+        var after = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        var devices = new FaultInjectingDeviceFactory(int.MaxValue, forever: false);
+        List<EventFrame> beforeFrames, afterFrames;
+        var brokenFrames = new List<EventFrame>();
+        long? brokenDurable;
+        await using (var log = Open(cursors, devices))
+        {
+            await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
+            beforeFrames = await TestWal.WriteResponseAsync(log, cursors, before, 50);
+
+            // The disk goes bad while a response streams: the log fails, the response keeps going from memory.
+            log.RecordCreated(broken, TestWal.Created("broken"));
+            devices.StartFailing();
+            var watch = Stopwatch.StartNew();
+            while (log.Fault is null && watch.Elapsed < Bound)
+            {
+                var frame = TestWal.Frame(brokenFrames.Count, ResponseEventTypes.OutputTextDelta, new string('b', 500));
+                brokenFrames.Add(frame);
+                log.Enqueue(broken, frame);
+                await Task.Delay(1);
+            }
+
+            Assert.NotNull(log.Fault);
+            brokenDurable = cursors.GetDurable(broken);
+
+            // Healthy again: the log reopens by itself, without a restart.
+            devices.Heal();
+            watch.Restart();
+            while (log.Fault is not null && watch.Elapsed < Bound)
+            {
+                await Task.Delay(5);
+            }
+
+            Assert.Null(log.Fault);
+            afterFrames = await TestWal.WriteResponseAsync(log, cursors, after, 50);
+
+            // The response with a hole is persisted no further, even though the log is healthy.
+            for (var i = 0; i < 20; i++)
+            {
+                var frame = TestWal.Frame(brokenFrames.Count, ResponseEventTypes.OutputTextDelta, "after the hole");
+                brokenFrames.Add(frame);
+                log.Enqueue(broken, frame);
+            }
+
+            await TestWal.WaitDurableAsync(cursors, after, afterFrames.Count - 1);
+            Assert.Equal(brokenDurable, cursors.GetDurable(broken));
+            await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
+        }
+
+        // A restart finds what was committed before the failure and after the reopening, byte for byte, and of
+        // the broken response no more than its durable prefix.
+        await using var restarted = Open(new InMemoryCursorStore());
+        var recovered = (await restarted.RecoverAsync(CancellationToken.None).WaitAsync(Bound)).ToDictionary(r => r.ResponseId);
+        TestWal.AssertSameFrames(beforeFrames, recovered[before].Frames);
+        TestWal.AssertSameFrames(afterFrames, recovered[after].Frames);
+        var brokenRecovered = recovered.TryGetValue(broken, out var response) ? response.Frames : [];
+        TestWal.AssertSameFrames(brokenFrames.Take(brokenRecovered.Count).ToList(), brokenRecovered);
+        Assert.True(brokenRecovered.Count >= (brokenDurable ?? -1) + 1, $"durable cursor {brokenDurable}, {brokenRecovered.Count} recovered");
     }
 }

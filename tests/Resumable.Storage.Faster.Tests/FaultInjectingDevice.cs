@@ -3,27 +3,23 @@ using FASTER.core;
 namespace Resumable.Storage.Faster.Tests;
 
 /// <summary>
-/// A log device that fails its Nth write (1-based) with an I/O error, either once or that write and every
-/// later one, and otherwise passes everything to a real local device.
+/// A log device over a real local one whose writes fail with an I/O error when its <see cref="Disk"/> says so
+/// (the Nth write to the disk, once or for ever, or every write while the disk is bad).
 /// </summary>
 internal sealed class FaultInjectingDevice : StorageDeviceBase
 {
     private const uint IoError = 5; // EIO
     private readonly IDevice _inner;
-    private readonly int _failingWrite;
-    private readonly bool _forever;
-    private int _writes;
 
-    public FaultInjectingDevice(IDevice inner, int failingWrite, bool forever)
+    public FaultInjectingDevice(IDevice inner, FaultInjectingDeviceFactory disk)
         : base(inner.FileName, inner.SectorSize, inner.Capacity)
     {
         _inner = inner;
-        _failingWrite = failingWrite;
-        _forever = forever;
+        Disk = disk;
     }
 
-    /// <summary>How many writes have failed.</summary>
-    public int FailedWrites { get; private set; }
+    /// <summary>The disk the device writes to: it decides which writes fail.</summary>
+    public FaultInjectingDeviceFactory Disk { get; }
 
     public override void Initialize(long segmentSize, LightEpoch? epoch = null, bool omitSegmentIdFromFilename = false)
     {
@@ -33,10 +29,8 @@ internal sealed class FaultInjectingDevice : StorageDeviceBase
 
     public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
     {
-        var write = Interlocked.Increment(ref _writes);
-        if (write == _failingWrite || (_forever && write > _failingWrite))
+        if (Disk.NextWriteFails())
         {
-            FailedWrites++;
             callback(IoError, 0, context);
             return;
         }

@@ -29,4 +29,6 @@ internal static class EventIds
     public const int WalRecordDropped = 5004;
     public const int WalCommitSetAside = 5005;
     public const int WalRecordTooLarge = 5006;
+    public const int WalReopened = 5007;
+    public const int WalReopenFailed = 5008;
 }

@@ -16,6 +16,8 @@ internal sealed class SyntheticGenerator(IOptions<SyntheticGeneratorOptions> opt
     /// <summary>The model name this generator serves.</summary>
     public const string ModelName = "synthetic";
 
+    private const int YieldEveryTokens = 32;
+
     private static readonly string[] Vocabulary =
     [
         "stream", "resume", "durable", "event", "cursor", "replay", "token", "log", "commit", "batch",
@@ -67,6 +69,14 @@ internal sealed class SyntheticGenerator(IOptions<SyntheticGeneratorOptions> opt
             else
             {
                 cancellationToken.ThrowIfCancellationRequested();
+
+                // Unpaced, this loop never awaits anything: without a yield now and then a long response would hold
+                // a thread-pool thread for its whole run and starve what else needs one (the WAL committer, I/O
+                // completions, readers) on a small machine. A real model backend awaits its I/O anyway.
+                if (index % YieldEveryTokens == YieldEveryTokens - 1)
+                {
+                    await Task.Yield();
+                }
             }
 
             if (index == settings.FailAtToken)

@@ -13,6 +13,8 @@ namespace Resumable.Core.Persistence;
 /// <param name="MaxCommitMilliseconds">The highest commit latency since start.</param>
 /// <param name="PendingRecords">Records queued but not yet durable.</param>
 /// <param name="Fault">The storage error that stopped the log, or null while it is healthy.</param>
+/// <param name="Reopens">How often the log was reopened after a storage error since start.</param>
+/// <param name="UnpersistedResponses">Responses that lost a record to a storage error (or had one too large) and finish from memory only.</param>
 public sealed record WalStatistics(
     string Directory,
     long BeginAddress,
@@ -25,4 +27,6 @@ public sealed record WalStatistics(
     double LastCommitMilliseconds,
     double MaxCommitMilliseconds,
     long PendingRecords,
-    string? Fault);
+    string? Fault,
+    long Reopens,
+    int UnpersistedResponses);

@@ -17,20 +17,36 @@ public class StorageFaultTests(ITestOutputHelper output)
         ["Resumable:Wal:MemorySizeBytes"] = (1 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    // A response is "committed" only once its durable cursor has reached its last event (bounded wait).
+    private static async Task WaitUntilDurableAsync(HttpClient admin, string id)
+    {
+        var lag = -1L;
+        for (var attempt = 0; attempt < 500 && lag != 0; attempt++)
+        {
+            lag = (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
+            await Task.Delay(lag == 0 ? 0 : 10);
+        }
+
+        Assert.Equal(0, lag);
+    }
+
     [Fact]
-    public async Task DiskFull_RefusesNewJobsWith503_KeepsRunningStreams_AndRestartRecovers()
+    public async Task DiskFull_RefusesNewJobsWith503_KeepsRunningStreams_ReopensOnceThereIsRoom_AndRestartRecovers()
     {
         using var disk = new TmpfsMount(3 << 20);
         var filler = Path.Combine(disk.Path, "filler");
         await File.WriteAllBytesAsync(filler, new byte[1 << 20]);
         var wal = Path.Combine(disk.Path, "wal");
         string beforeFault;
+        string afterReopen;
+        byte[] afterReopenBytes;
         await using (var factory = ResumableAppFactory.Create(Settings(wal)))
         {
             var client = factory.CreateApiClient();
             var admin = factory.CreateApiClient(TestKeys.Admin);
             beforeFault = await client.CreateBackgroundAsync("before the disk filled", ResponsesApi.Synthetic(20));
             await client.WaitForTerminalAsync(beforeFault);
+            await WaitUntilDurableAsync(admin, beforeFault);
             var running = await client.CreateBackgroundAsync("keeps streaming", ResponsesApi.Synthetic(400, tokensPerSecond: 200));
             var runningStream = client.ReadAllEventsAsync(running);
 
@@ -69,14 +85,30 @@ public class StorageFaultTests(ITestOutputHelper output)
             var frames = await runningStream.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal("response.completed", frames[^1].Event);
             Assert.Equal(Enumerable.Range(0, frames.Count).Select(n => (long)n), frames.Select(f => f.SequenceNumber));
+
+            // Once there is room again the log reopens by itself (ReopenInterval is 1 s): ready, and new responses persist.
+            File.Delete(filler);
+            watch.Restart();
+            while ((await client.GetAsync("readyz")).StatusCode != HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+
+            output.WriteLine($"ready again {watch.ElapsedMilliseconds} ms after space was freed");
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
+            Assert.Null((await admin.GetJsonAsync("admin/stats")).GetProperty("wal").GetProperty("fault").GetString());
+            afterReopen = await client.CreateBackgroundAsync("after the log reopened", ResponsesApi.Synthetic(50));
+            await client.WaitForTerminalAsync(afterReopen);
+            afterReopenBytes = (await client.ReadAllEventsAsync(afterReopen)).SelectMany(f => f.Raw).ToArray();
+            await WaitUntilDurableAsync(admin, afterReopen);
         }
 
-        // Once there is room again, a restart recovers the last good commit.
-        File.Delete(filler);
+        // A restart recovers what was committed before the fault and after the reopening.
         await using var restarted = ResumableAppFactory.Create(Settings(wal));
         var again = restarted.CreateApiClient();
         Assert.Equal("completed", (await again.GetJsonAsync($"v1/responses/{beforeFault}")).GetProperty("status").GetString());
         Assert.Equal("response.completed", (await again.ReadAllEventsAsync(beforeFault))[^1].Event);
+        Assert.Equal(afterReopenBytes, (await again.ReadAllEventsAsync(afterReopen)).SelectMany(f => f.Raw).ToArray());
         Assert.Equal(HttpStatusCode.OK, (await again.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "healthy again", background = true })).StatusCode);
     }
 }

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Resumable.Core.Persistence;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>
+/// Reopening after a storage error. A FasterLog instance that hit a write error stays failed, so the writer
+/// task, while the log is failed, tries every <see cref="WalOptions.ReopenInterval"/> to replace it: dispose
+/// it, recover the last good commit exactly as at start-up, and commit a probe record. Until that succeeds
+/// new responses are refused (503); afterwards they are admitted again. Responses that lost a record to the
+/// failure are persisted no further (their durable cursors stop at the hole) and finish from memory.
+/// </summary>
+internal sealed partial class FasterEventLog
+{
+    private long _nextReopenTimestamp;
+    private long _reopens;
+
+    // Waits for queued records; while the log is failed, wakes up for each reopening attempt.
+    private async ValueTask<bool> WaitForRecordsAsync(ChannelReader<PendingRecord> reader)
+    {
+        while (true)
+        {
+            if (_fault is null)
+            {
+                try
+                {
+                    // A fault (set by the committer) wakes the writer, so that it starts reopening.
+                    return await reader.WaitToReadAsync(_faulted.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_fault is not null)
+                {
+                    continue;
+                }
+            }
+
+            var untilAttempt = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _nextReopenTimestamp));
+            if (untilAttempt <= TimeSpan.Zero)
+            {
+                await TryReopenAsync().ConfigureAwait(false);
+                Volatile.Write(ref _nextReopenTimestamp, Stopwatch.GetTimestamp() + (long)(_options.ReopenInterval.TotalSeconds * Stopwatch.Frequency));
+                continue;
+            }
+
+            // Records that arrive meanwhile are dropped (and their responses marked) by the loop, in order.
+            var records = reader.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(records, Task.Delay(untilAttempt)).ConfigureAwait(false) == records)
+            {
+                return await records.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task TryReopenAsync()
+    {
+        // No commit runs meanwhile; the writer (this task) writes nothing meanwhile.
+        await _commitLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _disposed) == 1 || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var fault = _fault!;
+            AbandonAwaitingCommit(fault);
+            _log?.Dispose();
+            _device?.Dispose();
+            _log = null;
+            _device = null;
+            try
+            {
+                await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _log?.Dispose();
+                _device?.Dispose();
+                _log = null;
+                _device = null;
+                LogReopenFailed(ex.Message);
+                return;
+            }
+
+            var log = _log!;
+            _committedBeginAddress = log.BeginAddress;
+            _lastTruncatedTo = log.BeginAddress;
+            Interlocked.Exchange(ref _pendingBytes, 0);
+            Interlocked.Exchange(ref _pendingRecords, 0);
+            _faulted = new CancellationTokenSource();
+            while (_deletionsToRewrite.TryDequeue(out var responseId))
+            {
+                var header = new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs());
+                var address = log.Enqueue(new WalLogEntry(new PendingRecord(header, ReadOnlyMemory<byte>.Empty)));
+                _awaitingCommit.Enqueue(new AwaitingCommit(address, WalRecordKind.Deleted, responseId, -1, null, null, null));
+            }
+
+            Interlocked.Increment(ref _reopens);
+            _fault = null;
+            LogReopened(Directory, fault, log.CommittedUntilAddress, _unpersistable.Count);
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+    }
+}
