@@ -1,3 +1,4 @@
+using FASTER.core;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
@@ -11,6 +12,9 @@ namespace Resumable.Storage.Faster;
 internal sealed partial class FasterEventLog
 {
     private const int MaxConsolidatedPayloadBytes = 1 << 20;
+
+    // Cold reads in flight: a log instance is disposed (reopening, shutdown) only once they are done with it.
+    private int _coldReaders;
 
     /// <inheritdoc />
     public async Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken)
@@ -51,7 +55,22 @@ internal sealed partial class FasterEventLog
     /// <inheritdoc />
     public async Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken)
     {
-        var log = _log ?? throw new ObjectDisposedException(nameof(FasterEventLog));
+        Interlocked.Increment(ref _coldReaders);
+        try
+        {
+            var log = Volatile.Read(ref _log) ?? throw new IOException("The write-ahead log is not open right now (it is being reopened after a storage fault, or closed).");
+            return await ReadColdAsync(log, responseId, cold, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _coldReaders);
+        }
+    }
+
+    private static async Task<EventFrame[]> ReadColdAsync(FasterLog log, string responseId, ColdCopy cold, CancellationToken cancellationToken)
+    {
+        // One read per record when the estimate covers it (a record never holds more than the whole response).
+        var estimate = (int)Math.Min(MaxConsolidatedPayloadBytes + WalRecordCodec.HeaderSize, cold.ByteCount + (12L * cold.EventCount) + 64);
         var frames = new List<EventFrame>(cold.EventCount);
         foreach (var location in cold.Locations)
         {
@@ -60,7 +79,7 @@ internal sealed partial class FasterEventLog
                 throw new EventsReclaimedException(responseId);
             }
 
-            var (record, length) = await log.ReadAsync(location, ConsolidatedPayloadLimit(), cancellationToken).ConfigureAwait(false);
+            var (record, length) = await log.ReadAsync(location, estimate, cancellationToken).ConfigureAwait(false);
 
             // Truncation may have passed the record while it was read: then what was read may be anything.
             if (location < log.BeginAddress)
@@ -92,6 +111,18 @@ internal sealed partial class FasterEventLog
         }
 
         return [.. frames];
+    }
+
+    // Takes the log away from new cold readers and waits (bounded) for those reading it, before it is disposed.
+    private async Task<FasterLog?> DetachLogAsync()
+    {
+        var log = Interlocked.Exchange(ref _log, null);
+        for (var waited = 0; Volatile.Read(ref _coldReaders) > 0 && waited < 500; waited++)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        return log;
     }
 
     // Well inside a page, and never more than 1 MiB: a cold read is one read per record.

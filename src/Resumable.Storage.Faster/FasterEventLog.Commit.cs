@@ -31,6 +31,9 @@ internal sealed partial class FasterEventLog
     private long _recordsCommitted;
     private long _lastCommitTicks;
     private long _maxCommitTicks;
+
+    // The committed address of the last good commit: a reopened log must recover at least this far.
+    private long _durableUntil;
     private volatile string? _fault;
 
     // Cancelled when the log faults, so that a writer waiting for log memory stops waiting; renewed on reopen.
@@ -113,6 +116,11 @@ internal sealed partial class FasterEventLog
                         Drop(record, failure);
                         continue;
                     }
+                    catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                    {
+                        Drop(record, "the write-ahead log was closed");
+                        continue;
+                    }
                     catch (Exception ex)
                     {
                         // A failed FasterLog instance may refuse records outright. The writer lives on: it drops
@@ -172,7 +180,18 @@ internal sealed partial class FasterEventLog
                 break;
         }
 
-        Abandoned(record).Abandon($"The write-ahead log has failed: {fault}");
+        Skip(record, $"The write-ahead log has failed: {fault}");
+    }
+
+    // A record that will never be in the log still keeps its place in the queue, so that sync readers get its
+    // frame in order (released by the committer, the only one that takes entries off the queue).
+    private void Skip(in PendingRecord record, string reason)
+    {
+        record.Committed?.TrySetException(new IOException(reason));
+        if (record.ReleaseTo is not null)
+        {
+            _awaitingCommit.Enqueue(Abandoned(record) with { Committed = null });
+        }
     }
 
     private static AwaitingCommit Abandoned(in PendingRecord record) =>
@@ -188,11 +207,7 @@ internal sealed partial class FasterEventLog
             LogRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
         }
 
-        record.Committed?.TrySetException(new IOException($"A {length}-byte record does not fit in a write-ahead log page ({_maxRecordBytes} bytes at most)."));
-        if (record.ReleaseTo is not null)
-        {
-            _awaitingCommit.Enqueue(Abandoned(record) with { Committed = null });
-        }
+        Skip(record, $"A {length}-byte record does not fit in a write-ahead log page ({_maxRecordBytes} bytes at most).");
     }
 
     // Group commit: one commit per interval (or when enough bytes are pending), never one per record.
@@ -210,7 +225,16 @@ internal sealed partial class FasterEventLog
                 return;
             }
 
-            await CommitPendingAsync(token).ConfigureAwait(false);
+            try
+            {
+                await CommitPendingAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The committer must outlive anything a sink throws, or nothing would ever be committed again.
+                SetFault(ex.Message);
+                LogCommitFailed(ex);
+            }
         }
     }
 
@@ -237,8 +261,15 @@ internal sealed partial class FasterEventLog
 
     private async Task CommitPendingLockedAsync(CancellationToken cancellationToken)
     {
+        if (_fault is { } fault)
+        {
+            // Only the committer (and a reopening, under the same lock) takes entries off the queue, in order.
+            AbandonAwaitingCommit(fault);
+            return;
+        }
+
         var log = _log;
-        if (log is null || _fault is not null || Volatile.Read(ref _disposed) == 1)
+        if (log is null || Volatile.Read(ref _disposed) == 1)
         {
             return;
         }
@@ -268,8 +299,11 @@ internal sealed partial class FasterEventLog
             {
                 SetFault(ex.Message);
                 LogCommitFailed(ex);
+                AbandonAwaitingCommit(ex.Message);
                 return;
             }
+
+            Volatile.Write(ref _durableUntil, log.CommittedUntilAddress);
 
             var elapsed = Stopwatch.GetElapsedTime(started).Ticks;
             Interlocked.Exchange(ref _lastCommitTicks, elapsed);
@@ -360,15 +394,16 @@ internal sealed partial class FasterEventLog
         }
     }
 
+    // Called by the writer or the committer; the queue of records awaiting commit is left to the committer,
+    // which drains it at its next round (in order).
     private void SetFault(string message)
     {
         _fault ??= message;
         _faulted.Cancel();
-        AbandonAwaitingCommit(message);
     }
 
     // Records in memory that no commit covered will never be durable: their responses are persisted no further,
-    // their cursors stay where they are, and sync readers get the frames from memory.
+    // their cursors stay where they are, and sync readers get the frames from memory. Under the commit lock only.
     private void AbandonAwaitingCommit(string message)
     {
         while (_awaitingCommit.TryDequeue(out var awaiting))

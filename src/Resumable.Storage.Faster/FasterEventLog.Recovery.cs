@@ -45,7 +45,10 @@ internal sealed partial class FasterEventLog
         }
     }
 
-    private async Task OpenAsync(CancellationToken cancellationToken)
+    // Opens the log at start-up or, with reopening, in place of a failed instance: then nothing is renamed and the
+    // recovered commit must reach the last one this process saw succeed, or the attempt fails (to be retried)
+    // rather than writing over durable data.
+    private async Task OpenAsync(CancellationToken cancellationToken, bool reopening = false)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var logPath = Path.Combine(Directory, LogFileName);
@@ -57,7 +60,11 @@ internal sealed partial class FasterEventLog
         var commitDirectory = CommitDirectory;
         for (var attempt = 0; ; attempt++)
         {
-            SetAsideEmptyCommits(commitDirectory);
+            if (!reopening)
+            {
+                SetAsideEmptyCommits(commitDirectory);
+            }
+
             _device = _deviceFactory.Create(logPath);
             _commitManager = new CheckedLogCommitManager(commitDirectory);
             try
@@ -68,6 +75,16 @@ internal sealed partial class FasterEventLog
             {
                 _device.Dispose();
                 throw new WalRecoveryException($"The write-ahead log in '{Directory}' could not be recovered: {ex.Message}", ex);
+            }
+
+            if (reopening)
+            {
+                if (_log.CommittedUntilAddress < Volatile.Read(ref _durableUntil))
+                {
+                    throw new IOException($"Recovery reached address {_log.CommittedUntilAddress}, short of the last good commit ({_durableUntil}); the storage is not readable yet.");
+                }
+
+                break;
             }
 
             var commits = CommitFiles(commitDirectory);
@@ -108,6 +125,8 @@ internal sealed partial class FasterEventLog
         {
             SetAside(stale);
         }
+
+        Volatile.Write(ref _durableUntil, _log.CommittedUntilAddress);
 
         LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
     }

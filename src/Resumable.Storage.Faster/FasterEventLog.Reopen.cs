@@ -57,20 +57,19 @@ internal sealed partial class FasterEventLog
         await _commitLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (Volatile.Read(ref _disposed) == 1 || _stopping.IsCancellationRequested)
+            if (Volatile.Read(ref _disposed) == 1 || _stopRequested)
             {
                 return;
             }
 
             var fault = _fault!;
             AbandonAwaitingCommit(fault);
-            _log?.Dispose();
+            (await DetachLogAsync().ConfigureAwait(false))?.Dispose();
             _device?.Dispose();
-            _log = null;
             _device = null;
             try
             {
-                await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await OpenAsync(CancellationToken.None, reopening: true).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

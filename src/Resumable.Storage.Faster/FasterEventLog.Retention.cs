@@ -33,8 +33,10 @@ internal sealed partial class FasterEventLog
 
         try
         {
-            // The log's memory is full until a flush completes: the slow path waits here, never the producer.
-            var address = await log.EnqueueAsync(entry, _faulted.Token).ConfigureAwait(false);
+            // The log's memory is full until a flush completes: the slow path waits here, never the producer. A
+            // fault or shutdown ends the wait.
+            using var stopOrFault = CancellationTokenSource.CreateLinkedTokenSource(_faulted.Token, _stopping.Token);
+            var address = await log.EnqueueAsync(entry, stopOrFault.Token).ConfigureAwait(false);
             lock (_liveGate)
             {
                 Register(header, address);

@@ -42,6 +42,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private Task _writer = Task.CompletedTask;
     private Task _committer = Task.CompletedTask;
     private int _disposed;
+    private volatile bool _stopRequested;
 
     // FasterLog holds an entry only within one page, with its own 12-byte header and 8-byte alignment.
     private readonly int _maxRecordBytes;
@@ -108,6 +109,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
+        _stopRequested = true;
         _queue.Writer.TryComplete();
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -123,17 +125,27 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
+        _stopRequested = true;
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_writer, _committer).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_writer, _committer).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The log is closed regardless.
+            LogWriteFailed(ex);
+        }
 
         // A final commit of StopAsync finishes first; one that starts later finds no log and does nothing.
         await _commitLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            _log?.Dispose();
+            // Whatever no commit covered is released to sync readers and reported to waiters, never left hanging.
+            AbandonAwaitingCommit("The write-ahead log was closed.");
+            (await DetachLogAsync().ConfigureAwait(false))?.Dispose();
             _device?.Dispose();
-            _log = null;
             _device = null;
         }
         finally

@@ -178,4 +178,65 @@ public sealed class FasterEventLogFaultTests : IDisposable
         TestWal.AssertSameFrames(brokenFrames.Take(brokenRecovered.Count).ToList(), brokenRecovered);
         Assert.True(brokenRecovered.Count >= (brokenDurable ?? -1) + 1, $"durable cursor {brokenDurable}, {brokenRecovered.Count} recovered");
     }
+
+    [Fact]
+    public async Task SyncDurability_ThroughAFaultAndAReopening_ReleasesEveryFrameOnceAndInOrder()
+    {
+        var id = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        var devices = new FaultInjectingDeviceFactory(int.MaxValue, forever: false);
+        var sink = new OrderCheckingSink();
+        await using var log = TestWal.Open(_directory.Path, cursors, devices, DurabilityMode.Sync);
+        await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
+        log.RecordCreated(id, TestWal.Created("sync through a fault"));
+        const int Events = 600;
+        for (var i = 0; i < Events; i++)
+        {
+            if (i == 150)
+            {
+                devices.StartFailing();
+            }
+
+            if (i == 450)
+            {
+                devices.Heal();
+            }
+
+            log.Enqueue(id, TestWal.Frame(i, i == Events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, new string('s', 300)), sink);
+            if (i % 10 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        while (sink.Count < Events && watch.Elapsed < Bound)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(devices.FailedWrites > 0, "the disk never failed");
+        Assert.Equal(Events, sink.Count);
+        Assert.Null(sink.Problem);
+        Assert.True(cursors.GetDurable(id) < 450, $"durable cursor {cursors.GetDurable(id)} passed the hole");
+    }
+
+    private sealed class OrderCheckingSink : IFrameSink
+    {
+        private long _next;
+
+        public int Count => (int)Interlocked.Read(ref _next);
+
+        public string? Problem { get; private set; }
+
+        public void Release(EventFrame frame)
+        {
+            if (frame.SequenceNumber != Interlocked.Read(ref _next))
+            {
+                Problem ??= $"frame {frame.SequenceNumber} released when {_next} was due";
+            }
+
+            Interlocked.Increment(ref _next);
+        }
+    }
 }

@@ -88,6 +88,10 @@ internal static class AdminEndpoints
         {
             return OpenAIError.Gone(reclaimed.Message);
         }
+        catch (IOException unreadable)
+        {
+            return OpenAIError.ColdReadUnavailable(id, unreadable.Message);
+        }
 
         var query = context.Request.Query;
         var position = 0;

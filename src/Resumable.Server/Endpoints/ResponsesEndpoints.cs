@@ -153,6 +153,10 @@ internal static class ResponsesEndpoints
         {
             return OpenAIError.Gone(reclaimed.Message);
         }
+        catch (IOException unreadable)
+        {
+            return OpenAIError.ColdReadUnavailable(id, unreadable.Message);
+        }
 
         var position = 0;
         if (cursor is { } after)

@@ -45,6 +45,9 @@ internal static class OpenAIError
     public static JsonHttpResult<OpenAIErrorEnvelope> StorageUnavailable(string fault) =>
         Create(StatusCodes.Status503ServiceUnavailable, $"The service cannot persist new responses right now ({fault}). Retry later; responses already running are not affected.", "server_error", null, "storage_unavailable");
 
+    public static JsonHttpResult<OpenAIErrorEnvelope> ColdReadUnavailable(string id, string reason) =>
+        Create(StatusCodes.Status503ServiceUnavailable, $"The events of response '{id}' cannot be read from the write-ahead log right now ({reason}). Retry later.", "server_error", null, "storage_unavailable");
+
     public static JsonHttpResult<OpenAIErrorEnvelope> ServerError(string message) =>
         Create(StatusCodes.Status500InternalServerError, message, "server_error", null, "server_error");
 

@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Attributes;
+using Resumable.Core.Events;
+using Resumable.Core.Responses;
+
+namespace Resumable.Benchmarks;
+
+/// <summary>Encoding one output_text.delta event as a complete SSE frame (done once per event, shared by every reader and the WAL).</summary>
+[MemoryDiagnoser]
+public class FrameEncodingBenchmarks
+{
+    private readonly ResponseEntry _entry = BenchResponses.NewEntry();
+    private long _sequence;
+
+    [Benchmark]
+    public EventFrame EncodeDeltaFrame()
+    {
+        var sequence = _sequence++;
+        var writer = SseFrameEncoder.ForCurrentThread.Begin(sequence, ResponseEventTypes.OutputTextDelta);
+        ResponseEventPayloads.WriteFields(writer, ResponseEventKind.OutputTextDelta, _entry, BenchResponses.Delta);
+        return new EventFrame(sequence, ResponseEventTypes.OutputTextDelta, SseFrameEncoder.ForCurrentThread.Finish());
+    }
+}
