@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -82,6 +84,12 @@ internal sealed class SyntheticGenerator(IOptions<SyntheticGeneratorOptions> opt
             if (index == settings.FailAtToken)
             {
                 throw new GenerationFailedException("generator_failed", $"The synthetic model failed at token {index}, as requested by metadata '{SyntheticSettings.FailAtTokenKey}'.");
+            }
+
+            if (settings.EmitTimestamps)
+            {
+                yield return new GeneratedChunk(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetTimestamp()} ")), EndsToken: true);
+                continue;
             }
 
             var token = Tokens[random.Next(Tokens.Length)];

@@ -6,10 +6,19 @@ namespace Resumable.Core.Generation;
 /// <summary>
 /// The synthetic model's settings for one request: the configured defaults, overridden by metadata keys
 /// <c>synthetic_ttft_ms</c>, <c>synthetic_tokens_per_second</c>, <c>synthetic_output_tokens</c> and
-/// <c>synthetic_fail_at_token</c> (the 0-based token at which the response fails with <c>generator_failed</c>).
+/// <c>synthetic_fail_at_token</c> (the 0-based token at which the response fails with <c>generator_failed</c>)
+/// and <c>synthetic_emit_timestamps</c> (benchmark mode: each token is the emitting clock's reading).
 /// </summary>
-public sealed record SyntheticSettings(TimeSpan TimeToFirstToken, double TokensPerSecond, int OutputTokens, int? FailAtToken)
+public sealed record SyntheticSettings(TimeSpan TimeToFirstToken, double TokensPerSecond, int OutputTokens, int? FailAtToken, bool EmitTimestamps = false)
 {
+    /// <summary>
+    /// Metadata key: <c>true</c> for benchmark mode, where each token is the monotonic clock's reading when it
+    /// was emitted (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>, CLOCK_MONOTONIC nanoseconds on
+    /// Linux, comparable across processes of one machine) followed by a space, so that a client can measure
+    /// emit→receive latency per event.
+    /// </summary>
+    public const string EmitTimestampsKey = "synthetic_emit_timestamps";
+
     /// <summary>Metadata key: time to first token in milliseconds (0 to 600,000).</summary>
     public const string TimeToFirstTokenKey = "synthetic_ttft_ms";
 
@@ -31,7 +40,13 @@ public sealed record SyntheticSettings(TimeSpan TimeToFirstToken, double TokensP
         var tps = ReadNumber(metadata, TokensPerSecondKey, defaults.TokensPerSecond, 0, 10_000_000, ref problem);
         var tokens = ReadNumber(metadata, OutputTokensKey, defaults.OutputTokens, 1, 1_000_000, ref problem);
         double? failAt = metadata.ContainsKey(FailAtTokenKey) ? ReadNumber(metadata, FailAtTokenKey, 0, 0, 1_000_000, ref problem) : null;
-        return new SyntheticSettings(TimeSpan.FromMilliseconds(ttft), tps, (int)tokens, failAt is { } f ? (int)f : null);
+        var emitTimestamps = false;
+        if (metadata.TryGetValue(EmitTimestampsKey, out var emit) && !bool.TryParse(emit, out emitTimestamps))
+        {
+            problem ??= new RequestProblem($"metadata.{EmitTimestampsKey}", $"Metadata '{EmitTimestampsKey}' must be true or false; got '{emit}'.");
+        }
+
+        return new SyntheticSettings(TimeSpan.FromMilliseconds(ttft), tps, (int)tokens, failAt is { } f ? (int)f : null, emitTimestamps);
     }
 
     private static double ReadNumber(IReadOnlyDictionary<string, string> metadata, string key, double fallback, double min, double max, ref RequestProblem? problem)

@@ -10,6 +10,24 @@ public class CreateResponseTests(ResumableAppFactory factory) : IClassFixture<Re
     private readonly HttpClient _client = factory.CreateApiClient();
 
     [Fact]
+    public async Task SyntheticBenchmarkMode_EmitsTheMonotonicClockAsEachToken()
+    {
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        var metadata = ResponsesApi.Synthetic(20);
+        metadata["synthetic_emit_timestamps"] = "true";
+        var id = await _client.CreateBackgroundAsync("timestamps", metadata);
+        var frames = await _client.ReadAllEventsAsync(id);
+        var after = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var stamps = frames.Where(f => f.Event == "response.output_text.delta")
+            .Select(f => long.Parse(f.Json.GetProperty("delta").GetString()!.TrimEnd(' '), System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(20, stamps.Count);
+        Assert.Equal(stamps.Order(), stamps);
+        Assert.All(stamps, stamp => Assert.InRange(stamp, before, after));
+    }
+
+    [Fact]
     public async Task Create_BackgroundWithoutStream_Returns200WithTheQueuedObject()
     {
         var response = await _client.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "hello", background = true });

@@ -47,6 +47,7 @@ public class ValidationTests(ResumableAppFactory factory) : IClassFixture<Resuma
     [InlineData("{\"model\":\"synthetic\",\"input\":\"hi\",\"metadata\":[]}", "metadata")]
     [InlineData("{\"model\":\"synthetic\",\"input\":\"hi\",\"metadata\":{\"k\":1}}", "metadata.k")]
     [InlineData("{\"model\":\"synthetic\",\"input\":\"hi\",\"metadata\":{\"synthetic_ttft_ms\":\"-5\"}}", "metadata.synthetic_ttft_ms")]
+    [InlineData("{\"model\":\"synthetic\",\"input\":\"hi\",\"metadata\":{\"synthetic_emit_timestamps\":\"maybe\"}}", "metadata.synthetic_emit_timestamps")]
     [InlineData("{\"model\":\"no-such-model\",\"input\":\"hi\"}", "model")]
     public async Task Create_InvalidBody_Returns400NamingTheParameter(string body, string? param)
     {
