@@ -1,29 +1,179 @@
 using System.Globalization;
 using Resumable.LoadTest;
 
-// Usage: dotnet run -c Release --project bench/Resumable.LoadTest [streams] [tokens] [tokens/s]
-// Runs durability None, Async and Sync side by side on this machine and prints a Markdown table.
-var settings = new Settings(
-    Streams: args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100,
-    Tokens: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 150,
-    TokensPerSecond: args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 50,
-    SaturationTokens: 100_000,
-    SaturationStreams: 4);
-Console.WriteLine($"{Environment.ProcessorCount} cores; {settings.Streams} streams × {settings.Tokens} tokens at {settings.TokensPerSecond} tokens/s; saturation {settings.SaturationTokens:N0} tokens (1 stream) and {settings.SaturationStreams} × {settings.SaturationTokens / 2:N0}");
+// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick]
+// Runs durability None, Async and Sync side by side on this machine, then cold resumes and idle readers;
+// prints Markdown and, with --out, writes results.md and the SVG charts there.
+var quick = args.Contains("--quick");
+var outIndex = Array.IndexOf(args, "--out");
+var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
+var settings = quick
+    ? new Settings(Streams: 20, Tokens: 50, TokensPerSecond: 50, SaturationEvents: 50_000, StreamCounts: [1, 4], FirstEventSamples: 20, Resumes: 50, IdleReaders: 1_000)
+    : new Settings(Streams: 100, Tokens: 250, TokensPerSecond: 50, SaturationEvents: 200_000, StreamCounts: [1, 2, 4, 16, 64], FirstEventSamples: 200, Resumes: 300, IdleReaders: 10_000);
 
+Console.Error.WriteLine($"{Environment.ProcessorCount} cores; {settings}");
 var results = new List<ModeResult>();
 foreach (var mode in new[] { "None", "Async", "Sync" })
 {
     Console.Error.WriteLine($"running {mode}…");
-    results.Add(await Scenarios.RunAsync(mode, settings));
+    results.Add(await Scenarios.RunModeAsync(mode, settings));
 }
 
-var baseline = results[0];
-Console.WriteLine();
-Console.WriteLine("| mode | lateness p50 ms | p99 ms | max ms | first event p50 ms | p99 ms | 1 stream events/s | many streams events/s | server CPU s per M events | durable lag p50 | p99 | commits | records/commit | max commit ms |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-foreach (var r in results)
+Console.Error.WriteLine("running cold resumes…");
+var cold = await Scenarios.RunColdResumeAsync(settings);
+Console.Error.WriteLine("running idle readers…");
+var idle = await Scenarios.RunIdleReadersAsync(settings);
+
+var report = Report.Markdown(settings, results, cold, idle);
+Console.WriteLine(report);
+if (outDirectory is not null)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Mode} | {r.LatenessP50Ms:F2} | {r.LatenessP99Ms:F2} | {r.LatenessMaxMs:F1} | {r.FirstEventP50Ms:F2} | {r.FirstEventP99Ms:F2} | {r.OneStreamEventsPerSecond:N0} ({r.OneStreamEventsPerSecond / baseline.OneStreamEventsPerSecond:P0}) | {r.ManyStreamsEventsPerSecond:N0} ({r.ManyStreamsEventsPerSecond / baseline.ManyStreamsEventsPerSecond:P0}) | {r.CpuSecondsPerMillionEvents:F1} | {(r.Mode == "None" ? "–" : r.DurableLagP50.ToString("F0", CultureInfo.InvariantCulture))} | {(r.Mode == "None" ? "–" : r.DurableLagP99.ToString("F0", CultureInfo.InvariantCulture))} | {r.Commits:N0} | {r.RecordsPerCommit:F1} | {r.MaxCommitMs:F2} |"));
+    Directory.CreateDirectory(outDirectory);
+    await File.WriteAllTextAsync(Path.Combine(outDirectory, "results.md"), report);
+    await File.WriteAllTextAsync(Path.Combine(outDirectory, "latency.svg"), Report.LatencyChart(results));
+    await File.WriteAllTextAsync(Path.Combine(outDirectory, "throughput.svg"), Report.ThroughputChart(results));
+    Console.Error.WriteLine($"wrote {Path.GetFullPath(outDirectory)}");
+}
+
+/// <summary>Turns the figures into Markdown tables and SVG charts.</summary>
+internal static class Report
+{
+    private static readonly string[] BucketNames = ["0–10 ms", "10–50 ms", "50–100 ms", "100–500 ms", "500+ ms"];
+
+    public static string Markdown(Settings settings, List<ModeResult> results, List<double> cold, (int Readers, long RssBefore, long RssAfter) idle)
+    {
+        var none = results[0];
+        var text = new System.Text.StringBuilder();
+        void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+
+        Line($"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; paced load {settings.Streams} streams × {settings.Tokens} tokens at {settings.TokensPerSecond} tokens/s; saturation {settings.SaturationEvents:N0} events over {string.Join("/", settings.StreamCounts)} streams.");
+        Line($"");
+        Line($"### Emit → receive latency per event (paced load)");
+        Line($"");
+        Line($"| mode | p50 ms | p90 ms | p99 ms | max ms | p50 vs none | p99 vs none |");
+        Line($"|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Line($"| {r.Mode} | {P(r.Latencies, 50):F3} | {P(r.Latencies, 90):F3} | {P(r.Latencies, 99):F3} | {Max(r.Latencies):F2} | {P(r.Latencies, 50) - P(none.Latencies, 50):+0.000;-0.000} | {P(r.Latencies, 99) - P(none.Latencies, 99):+0.00;-0.00} |");
+        }
+
+        Line($"");
+        Line($"### Gaps between consecutive tokens of a stream (paced at {1000 / settings.TokensPerSecond:F0} ms)");
+        Line($"");
+        Line($"| mode | {string.Join(" | ", BucketNames)} |");
+        Line($"|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var buckets = Buckets(r.Gaps);
+            Line($"| {r.Mode} | {string.Join(" | ", buckets.Select(b => b.ToString("P2", CultureInfo.InvariantCulture)))} |");
+        }
+
+        Line($"");
+        Line($"### The server's own time before the first event (POST sent → first event, time to first token 0, one at a time)");
+        Line($"");
+        Line($"| mode | background p50 ms | p99 ms | foreground p50 ms | p99 ms |");
+        Line($"|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Line($"| {r.Mode} | {P(r.FirstEventBackground, 50):F2} | {P(r.FirstEventBackground, 99):F2} | {P(r.FirstEventForeground, 50):F2} | {P(r.FirstEventForeground, 99):F2} |");
+        }
+
+        Line($"");
+        Line($"### Throughput at saturation (unpaced; events and MB delivered per second, all streams together)");
+        Line($"");
+        Line($"| mode | {string.Join(" | ", settings.StreamCounts.Select(c => $"{c} stream{(c == 1 ? "" : "s")}"))} | server CPU s per M events |");
+        Line($"|---|{string.Concat(settings.StreamCounts.Select(_ => "---|"))}---|");
+        foreach (var r in results)
+        {
+            var cells = r.Throughputs.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t.EventsPerSecond:N0} ev/s, {t.MegabytesPerSecond:F1} MB/s ({t.EventsPerSecond / none.Throughputs[i].EventsPerSecond:P0})"));
+            Line($"| {r.Mode} | {string.Join(" | ", cells)} | {r.CpuSecondsPerMillionEvents:F1} |");
+        }
+
+        Line($"");
+        Line($"### Write-ahead log under the saturation sweep");
+        Line($"");
+        Line($"| mode | events per commit | commits/s | bytes per event | max commit ms | durable lag p50 | p99 (paced load, events) |");
+        Line($"|---|---|---|---|---|---|---|");
+        foreach (var r in results.Skip(1))
+        {
+            Line($"| {r.Mode} | {r.RecordsPerCommit:N0} | {r.CommitsPerSecond:F0} | {r.BytesPerEvent:F0} | {r.MaxCommitMs:F1} | {P(r.DurableLags, 50):F0} | {P(r.DurableLags, 99):F0} |");
+        }
+
+        Line($"");
+        Line($"### Resume (reconnect with Last-Event-ID sent → first replayed event)");
+        Line($"");
+        Line($"| where the events are | p50 ms | p99 ms | max ms |");
+        Line($"|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Line($"| memory (hot), {r.Mode} | {P(r.HotResumes, 50):F2} | {P(r.HotResumes, 99):F2} | {Max(r.HotResumes):F2} |");
+        }
+
+        Line($"| WAL (cold), Async | {P(cold, 50):F2} | {P(cold, 99):F2} | {Max(cold):F2} |");
+        Line($"");
+        Line($"### Idle readers");
+        Line($"");
+        var perReader = (idle.RssAfter - idle.RssBefore) / (double)Math.Max(1, idle.Readers);
+        Line($"{idle.Readers:N0} idle SSE streams open: server resident memory {idle.RssBefore / 1e6:F1} MB → {idle.RssAfter / 1e6:F1} MB, **{perReader / 1024:F1} KiB per reader** (connection, Kestrel buffers and the stream's state).");
+        Line($"");
+        Line($"### Targets");
+        Line($"");
+        var async = results[1];
+        Line($"| target | result | met |");
+        Line($"|---|---|---|");
+        Target(text, "async vs none p50 emit→receive within +0.05 ms", $"{P(async.Latencies, 50) - P(none.Latencies, 50):+0.000;-0.000} ms", P(async.Latencies, 50) - P(none.Latencies, 50) <= 0.05);
+        Target(text, "async vs none p99 emit→receive within +1 ms", $"{P(async.Latencies, 99) - P(none.Latencies, 99):+0.00;-0.00} ms", P(async.Latencies, 99) - P(none.Latencies, 99) <= 1);
+        var worstRatio = async.Throughputs.Select((t, i) => t.EventsPerSecond / none.Throughputs[i].EventsPerSecond).Min();
+        Target(text, "async throughput at saturation within 10 % of none", $"worst {worstRatio:P0} of none", worstRatio >= 0.9);
+        Target(text, "server's time before first event p50 < 1 ms (async, background)", $"{P(async.FirstEventBackground, 50):F2} ms", P(async.FirstEventBackground, 50) < 1);
+        Target(text, "server's time before first event p99 < 5 ms (async, background)", $"{P(async.FirstEventBackground, 99):F2} ms", P(async.FirstEventBackground, 99) < 5);
+        Target(text, "≥ 100 events per WAL commit under load", $"{async.RecordsPerCommit:N0}", async.RecordsPerCommit >= 100);
+        Target(text, "commits/s never above 1 / CommitInterval (200/s)", $"{async.CommitsPerSecond:F0} commits/s (sweep average)", async.CommitsPerSecond <= 200);
+        Target(text, "resume p99 < 5 ms hot", $"{P(async.HotResumes, 99):F2} ms", P(async.HotResumes, 99) < 5);
+        Target(text, "resume p99 < 20 ms cold", $"{P(cold, 99):F2} ms", P(cold, 99) < 20);
+        Target(text, "10,000 idle readers under 10 KB each", $"{perReader / 1024:F1} KiB", perReader < 10_000);
+        Target(text, "one stream ≥ 200,000 events/s (async)", $"{async.Throughputs[0].EventsPerSecond:N0}", async.Throughputs[0].EventsPerSecond >= 200_000);
+        var best = async.Throughputs.Max(t => t.EventsPerSecond);
+        Target(text, "all streams ≥ 300,000 events/s (async)", $"{best:N0} (best stream count)", best >= 300_000);
+        return text.ToString();
+    }
+
+    public static string LatencyChart(List<ModeResult> results) =>
+        SvgChart.Lines("Emit → receive latency, distribution per mode", "latency (ms, log scale)", "share of events at or below (%)",
+            results.Select(r => (r.Mode, (IReadOnlyList<(double, double)>)Cdf(r.Latencies))).ToList(), logX: true);
+
+    public static string ThroughputChart(List<ModeResult> results) =>
+        SvgChart.Lines("Throughput at saturation against concurrent streams", "concurrent streams (log scale)", "events per second",
+            results.Select(r => (r.Mode, (IReadOnlyList<(double, double)>)r.Throughputs.Select(t => ((double)t.Streams, t.EventsPerSecond)).ToList())).ToList(), logX: true);
+
+    private static void Target(System.Text.StringBuilder text, string target, FormattableString result, bool met) =>
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {result.ToString(CultureInfo.InvariantCulture)} | {(met ? "yes" : "**no**")} |");
+
+    private static List<(double, double)> Cdf(List<double> sorted)
+    {
+        var points = new List<(double, double)>();
+        for (var i = 0; i <= 200; i++)
+        {
+            var percentile = i / 2.0;
+            points.Add((P(sorted, Math.Max(percentile, 0.01)), percentile));
+        }
+
+        return points;
+    }
+
+    private static double[] Buckets(List<double> gaps)
+    {
+        double[] limits = [10, 50, 100, 500, double.PositiveInfinity];
+        var counts = new double[limits.Length];
+        foreach (var gap in gaps)
+        {
+            counts[Array.FindIndex(limits, limit => gap < limit)]++;
+        }
+
+        return counts.Select(c => gaps.Count == 0 ? 0 : c / gaps.Count).ToArray();
+    }
+
+    private static double P(List<double> sorted, double percentile) => Percentiles.Of(sorted, percentile);
+
+    private static double Max(List<double> sorted) => sorted.Count == 0 ? double.NaN : sorted[^1];
 }

@@ -4,68 +4,169 @@ using System.Text.Json;
 
 namespace Resumable.LoadTest;
 
+/// <summary>The load shape, overridable on the command line.</summary>
+internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int SaturationEvents, int[] StreamCounts, int FirstEventSamples, int Resumes, int IdleReaders);
+
+/// <summary>Throughput with a given number of concurrent unpaced streams.</summary>
+internal sealed record Throughput(int Streams, double EventsPerSecond, double MegabytesPerSecond);
+
 /// <summary>One durability mode's figures.</summary>
 internal sealed record ModeResult(
     string Mode,
-    double LatenessP50Ms,
-    double LatenessP99Ms,
-    double LatenessMaxMs,
-    double FirstEventP50Ms,
-    double FirstEventP99Ms,
-    double OneStreamEventsPerSecond,
-    double ManyStreamsEventsPerSecond,
+    List<double> Latencies,
+    List<double> Gaps,
+    List<double> FirstEventBackground,
+    List<double> FirstEventForeground,
+    List<Throughput> Throughputs,
     double CpuSecondsPerMillionEvents,
-    double DurableLagP50,
-    double DurableLagP99,
-    long Commits,
+    List<double> DurableLags,
     double RecordsPerCommit,
-    double MaxCommitMs);
+    double CommitsPerSecond,
+    double MaxCommitMs,
+    double BytesPerEvent,
+    List<double> HotResumes);
 
 internal static class Scenarios
 {
-    public static async Task<ModeResult> RunAsync(string mode, Settings settings)
+    public static async Task<ModeResult> RunModeAsync(string mode, Settings settings)
     {
         await using var server = await ServerUnderTest.StartAsync(mode);
         using var client = server.CreateClient(ServerUnderTest.TenantKey);
         using var admin = server.CreateClient(ServerUnderTest.AdminKey);
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 50, 0, $"warm up {i}")));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 200, 0, $"warm up {i}")));
 
-        // Paced: many concurrent streams at a steady token rate; lateness against each stream's own schedule.
+        // Paced: many concurrent streams at a steady token rate, the model stamping each token as it emits it.
         using var sampling = new CancellationTokenSource();
         var lagSampler = SampleDurableLagAsync(admin, sampling.Token);
         var paced = await Task.WhenAll(Enumerable.Range(0, settings.Streams).Select(i => StreamProbe.RunAsync(client, settings.Tokens, settings.TokensPerSecond, $"paced stream {i}")));
         await sampling.CancelAsync();
         var lags = await lagSampler;
 
-        var lateness = paced.SelectMany(trace => trace.Tokens.Select(t => t.ArrivalMs - (trace.FirstTokenMs + (t.Token * 1000 / settings.TokensPerSecond)))).Order().ToList();
-        var firstEvents = paced.Select(t => t.FirstEventMs).Order().ToList();
+        // The server's own time before the first event: one response at a time, time to first token 0.
+        var background = new List<double>();
+        var foreground = new List<double>();
+        for (var i = 0; i < settings.FirstEventSamples; i++)
+        {
+            background.Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: true, detailed: false)).FirstEventMs);
+            foreground.Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: false, detailed: false)).FirstEventMs);
+        }
 
-        // Saturation: unpaced generation, one stream, then several at once.
-        var one = await StreamProbe.RunAsync(client, settings.SaturationTokens, 0, "one fast stream");
+        // Saturation: unpaced streams, the same number of events in all, spread over more and more streams.
+        var walBefore = await WalAsync(admin);
         var cpuBefore = server.CpuSeconds;
-        var watch = Stopwatch.StartNew();
-        var many = await Task.WhenAll(Enumerable.Range(0, settings.SaturationStreams).Select(i => StreamProbe.RunAsync(client, settings.SaturationTokens / 2, 0, $"fast stream {i}")));
-        var manySeconds = watch.Elapsed.TotalSeconds;
-        var manyEvents = many.Sum(t => t.Events);
-        var cpu = server.CpuSeconds - cpuBefore;
+        var sweepWatch = Stopwatch.StartNew();
+        var throughputs = new List<Throughput>();
+        long sweepEvents = 0;
+        foreach (var count in settings.StreamCounts)
+        {
+            var watch = Stopwatch.StartNew();
+            var traces = await Task.WhenAll(Enumerable.Range(0, count).Select(i => StreamProbe.RunAsync(client, settings.SaturationEvents / count, 0, $"saturation {count}.{i}", detailed: false)));
+            var seconds = watch.Elapsed.TotalSeconds;
+            var events = traces.Sum(t => (long)t.Events);
+            sweepEvents += events;
+            throughputs.Add(new Throughput(count, events / seconds, traces.Sum(t => t.Bytes) / seconds / 1e6));
+        }
 
-        var stats = (await admin.GetFromJsonAsync<JsonElement>("admin/stats"));
-        var wal = stats.GetProperty("wal");
+        var sweepSeconds = sweepWatch.Elapsed.TotalSeconds;
+        var cpu = server.CpuSeconds - cpuBefore;
+        var walAfter = await WalAsync(admin);
+
+        // Hot resume: finished responses still in memory.
+        var finished = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            finished.Add(await CreateFinishedAsync(client, admin, $"resume {i}", 2_000));
+        }
+
+        var hotResumes = await ResumeProbe.MeasureAsync(client, finished, 2_000, settings.Resumes, seed: 7);
+
+        var commits = walAfter is { } a && walBefore is { } b ? a.Commits - b.Commits : 0;
+        var records = walAfter is { } a2 && walBefore is { } b2 ? a2.Records - b2.Records : 0;
+        var bytes = walAfter is { } a3 && walBefore is { } b3 ? a3.Tail - b3.Tail : 0;
         return new ModeResult(
             mode,
-            Percentiles.Of(lateness, 50),
-            Percentiles.Of(lateness, 99),
-            lateness.Count == 0 ? double.NaN : lateness[^1],
-            Percentiles.Of(firstEvents, 50),
-            Percentiles.Of(firstEvents, 99),
-            one.Events / ((one.LastEventMs - one.FirstEventMs) / 1000),
-            manyEvents / manySeconds,
-            cpu / manyEvents * 1_000_000,
-            Percentiles.Of(lags, 50),
-            Percentiles.Of(lags, 99),
-            wal.ValueKind == JsonValueKind.Null ? 0 : wal.GetProperty("commits").GetInt64(),
-            wal.ValueKind == JsonValueKind.Null ? 0 : wal.GetProperty("records_per_commit").GetDouble(),
-            wal.ValueKind == JsonValueKind.Null ? 0 : wal.GetProperty("max_commit_milliseconds").GetDouble());
+            Sorted(paced.SelectMany(t => t.Latencies)),
+            Sorted(paced.SelectMany(t => t.Gaps)),
+            Sorted(background),
+            Sorted(foreground),
+            throughputs,
+            cpu / sweepEvents * 1_000_000,
+            lags,
+            commits == 0 ? 0 : (double)records / commits,
+            commits / sweepSeconds,
+            walAfter?.MaxCommitMs ?? 0,
+            records == 0 ? 0 : (double)bytes / records,
+            hotResumes);
+    }
+
+    /// <summary>Resume latency of cold responses: their memory copy released at once, replays read the WAL.</summary>
+    public static async Task<List<double>> RunColdResumeAsync(Settings settings)
+    {
+        await using var server = await ServerUnderTest.StartAsync("Async", "--Resumable:Retention:HotBytesLimit=0", "--Resumable:Retention:SweepInterval=00:00:00.050");
+        using var client = server.CreateClient(ServerUnderTest.TenantKey);
+        using var admin = server.CreateClient(ServerUnderTest.AdminKey);
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await CreateFinishedAsync(client, admin, $"cold {i}", 2_000));
+        }
+
+        foreach (var id in ids)
+        {
+            for (var attempt = 0; attempt < 200; attempt++)
+            {
+                var summary = await admin.GetFromJsonAsync<JsonElement>($"admin/responses/{id}?limit=1");
+                if (summary.GetProperty("response").GetProperty("storage").GetString() == "wal")
+                {
+                    break;
+                }
+
+                await Task.Delay(25);
+            }
+        }
+
+        return await ResumeProbe.MeasureAsync(client, ids, 2_000, settings.Resumes, seed: 11);
+    }
+
+    /// <summary>Server memory per idle reader.</summary>
+    public static async Task<(int Readers, long RssBefore, long RssAfter)> RunIdleReadersAsync(Settings settings)
+    {
+        await using var server = await ServerUnderTest.StartAsync("Async");
+        using var client = server.CreateClient(ServerUnderTest.TenantKey);
+        return await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
+    }
+
+    private static async Task<string> CreateFinishedAsync(HttpClient client, HttpClient admin, string input, int events)
+    {
+        // A response of exactly `events` events: created, in_progress, item/part added, deltas, and four closing events.
+        var created = await client.PostAsJsonAsync("v1/responses", new
+        {
+            model = "synthetic",
+            input,
+            background = true,
+            metadata = new Dictionary<string, string> { ["synthetic_output_tokens"] = (events - 8).ToString(System.Globalization.CultureInfo.InvariantCulture), ["synthetic_emit_timestamps"] = "true", ["synthetic_tokens_per_second"] = "0", ["synthetic_ttft_ms"] = "0" },
+        });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var summary = (await admin.GetFromJsonAsync<JsonElement>($"admin/responses/{id}?limit=1")).GetProperty("response");
+            if (summary.GetProperty("status").GetString() == "completed")
+            {
+                return id;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"{id} did not finish.");
+    }
+
+    private static async Task<(long Commits, long Records, long Tail, double MaxCommitMs)?> WalAsync(HttpClient admin)
+    {
+        var wal = (await admin.GetFromJsonAsync<JsonElement>("admin/stats")).GetProperty("wal");
+        return wal.ValueKind == JsonValueKind.Null
+            ? null
+            : (wal.GetProperty("commits").GetInt64(), wal.GetProperty("records_committed").GetInt64(), wal.GetProperty("tail_address").GetInt64(), wal.GetProperty("max_commit_milliseconds").GetDouble());
     }
 
     // Samples the durable lag (sequence numbers between a running response's last event and its last durable one).
@@ -89,10 +190,13 @@ internal static class Scenarios
         {
         }
 
-        lags.Sort();
-        return lags;
+        return Sorted(lags);
+    }
+
+    private static List<double> Sorted(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        list.Sort();
+        return list;
     }
 }
-
-/// <summary>The load shape, overridable on the command line.</summary>
-internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int SaturationTokens, int SaturationStreams);

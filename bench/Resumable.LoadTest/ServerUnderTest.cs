@@ -21,7 +21,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServerUnderTest> StartAsync(string durability)
+    public static async Task<ServerUnderTest> StartAsync(string durability, params string[] extraSettings)
     {
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), $"resumable-loadtest-{Guid.NewGuid():N}");
@@ -38,7 +38,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             "--Resumable:Auth:Keys:0:Tenant=load",
             $"--Resumable:Auth:AdminKey={AdminKey}",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(extraSettings))
         {
             start.ArgumentList.Add(setting);
         }
@@ -73,10 +73,27 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public HttpClient CreateClient(string key)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 2048, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 20_000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    /// <summary>The server process's resident memory in bytes (VmRSS from /proc).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            return 0;
+        }
     }
 
     /// <summary>CPU seconds the server process used so far (user + system, from the OS).</summary>

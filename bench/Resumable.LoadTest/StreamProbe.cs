@@ -1,28 +1,42 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Text;
 
 namespace Resumable.LoadTest;
 
-/// <summary>What one stream looked like from the client: arrival times of its events, relative to the POST.</summary>
-internal sealed record StreamTrace(double FirstEventMs, double FirstTokenMs, List<(int Token, double ArrivalMs)> Tokens, int Events, long Bytes, double LastEventMs);
+/// <summary>What one stream looked like from the client, times in milliseconds since the POST was sent.</summary>
+/// <param name="FirstEventMs">POST sent → first event received.</param>
+/// <param name="LastEventMs">POST sent → last event received.</param>
+/// <param name="Events">Events received.</param>
+/// <param name="Bytes">Bytes received.</param>
+/// <param name="Latencies">Emit → receive per token (benchmark mode only).</param>
+/// <param name="Gaps">Gaps between consecutive token events (detailed probes only).</param>
+internal sealed record StreamTrace(double FirstEventMs, double LastEventMs, int Events, long Bytes, List<double> Latencies, List<double> Gaps);
 
-/// <summary>Creates a background streaming response and reads it, timing every event on a monotonic clock.</summary>
+/// <summary>Creates a streaming response and reads it to the end, timing events on the machine's monotonic clock.</summary>
 internal static class StreamProbe
 {
-    public static async Task<StreamTrace> RunAsync(HttpClient client, int tokens, double tokensPerSecond, string input)
+    private static readonly double TicksPerMs = Stopwatch.Frequency / 1000.0;
+
+    /// <summary>
+    /// A detailed probe parses each line: first event, per-token emit→receive latency (the model runs in
+    /// benchmark mode and each token is its emit timestamp) and the gaps between tokens. A plain probe only
+    /// counts frames in the raw bytes, so that the client is not the bottleneck at saturation.
+    /// </summary>
+    public static async Task<StreamTrace> RunAsync(HttpClient client, int tokens, double tokensPerSecond, string input, bool background = true, bool detailed = true)
     {
         var body = new
         {
             model = "synthetic",
             input,
-            background = true,
+            background,
             stream = true,
             metadata = new Dictionary<string, string>
             {
                 ["synthetic_output_tokens"] = tokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["synthetic_tokens_per_second"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["synthetic_ttft_ms"] = "0",
+                ["synthetic_emit_timestamps"] = detailed ? "true" : "false",
             },
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/responses") { Content = JsonContent.Create(body) };
@@ -30,21 +44,27 @@ internal static class StreamProbe
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
-        using var reader = new StreamReader(stream);
-        double firstEvent = -1, firstToken = -1, last = 0;
+        return detailed ? await ReadDetailedAsync(stream, started, tokens) : await CountFramesAsync(stream, started);
+    }
+
+    private static async Task<StreamTrace> ReadDetailedAsync(Stream stream, long started, int tokens)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        double firstEvent = -1, last = 0, previousToken = -1;
         var events = 0;
         long bytes = 0;
-        var tokenIndex = 0;
-        var trace = new List<(int, double)>(tokens);
+        var latencies = new List<double>(tokens);
+        var gaps = new List<double>(tokens);
         while (await reader.ReadLineAsync() is { } line)
         {
-            bytes += line.Length + 1;
+            var received = Stopwatch.GetTimestamp();
+            bytes += Encoding.UTF8.GetByteCount(line) + 1;
             if (!line.StartsWith("data: ", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var now = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var now = (received - started) / TicksPerMs;
             events++;
             last = now;
             if (firstEvent < 0)
@@ -52,24 +72,63 @@ internal static class StreamProbe
                 firstEvent = now;
             }
 
-            if (!line.Contains("\"response.output_text.delta\"", StringComparison.Ordinal))
+            var delta = line.IndexOf("\"delta\":\"", StringComparison.Ordinal);
+            if (delta < 0 || !line.Contains("output_text.delta", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            // Every synthetic token ends with a space; the first piece of a split token never does.
-            var delta = JsonDocument.Parse(line.AsMemory(6)).RootElement.GetProperty("delta").GetString()!;
-            if (delta.EndsWith(' '))
+            var digits = line.AsSpan(delta + 9);
+            if (long.TryParse(digits[..digits.IndexOf(' ')], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var emitted))
             {
-                if (firstToken < 0)
+                latencies.Add((received - emitted) / TicksPerMs);
+            }
+
+            if (previousToken >= 0)
+            {
+                gaps.Add(now - previousToken);
+            }
+
+            previousToken = now;
+        }
+
+        return new StreamTrace(firstEvent, last, events, bytes, latencies, gaps);
+    }
+
+    private static async Task<StreamTrace> CountFramesAsync(Stream stream, long started)
+    {
+        var buffer = new byte[64 * 1024];
+        double firstEvent = -1, last = 0;
+        var events = 0;
+        long bytes = 0;
+        var previous = (byte)0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            var now = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            bytes += read;
+            var frames = 0;
+            foreach (var b in buffer.AsSpan(0, read))
+            {
+                if (b == (byte)'\n' && previous == (byte)'\n')
                 {
-                    firstToken = now;
+                    frames++;
                 }
 
-                trace.Add((tokenIndex++, now));
+                previous = b;
+            }
+
+            if (frames > 0)
+            {
+                events += frames;
+                last = now;
+                if (firstEvent < 0)
+                {
+                    firstEvent = now;
+                }
             }
         }
 
-        return new StreamTrace(firstEvent, firstToken, trace, events, bytes, last);
+        return new StreamTrace(firstEvent, last, events, bytes, [], []);
     }
 }

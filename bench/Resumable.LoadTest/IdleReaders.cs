@@ -1,0 +1,57 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Resumable.LoadTest;
+
+/// <summary>The server's memory per idle SSE reader: many streams open on responses that emit nothing for minutes.</summary>
+internal static class IdleReaders
+{
+    public static async Task<(int Readers, long RssBefore, long RssAfter)> MeasureAsync(ServerUnderTest server, HttpClient client, int readers)
+    {
+        // Ten responses that sit before their first token for ten minutes: their readers get response.created
+        // and response.in_progress, then nothing but keep-alive comments.
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var created = await client.PostAsJsonAsync("v1/responses", new
+            {
+                model = "synthetic",
+                input = $"idle {i}",
+                background = true,
+                metadata = new Dictionary<string, string> { ["synthetic_ttft_ms"] = "600000", ["synthetic_output_tokens"] = "1" },
+            });
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        await Task.Delay(1_000);
+        var before = server.ResidentBytes;
+        var open = new List<(HttpResponseMessage Response, Stream Body)>(readers);
+        for (var batch = 0; batch < readers; batch += 250)
+        {
+            var opened = await Task.WhenAll(Enumerable.Range(batch, Math.Min(250, readers - batch)).Select(async i =>
+            {
+                var response = await client.GetAsync($"v1/responses/{ids[i % ids.Count]}?stream=true", HttpCompletionOption.ResponseHeadersRead);
+                var body = await response.Content.ReadAsStreamAsync();
+                var buffer = new byte[4096];
+                _ = await body.ReadAsync(buffer);
+                return (response, body);
+            }));
+            open.AddRange(opened);
+        }
+
+        await Task.Delay(2_000);
+        var after = server.ResidentBytes;
+        foreach (var (response, body) in open)
+        {
+            await body.DisposeAsync();
+            response.Dispose();
+        }
+
+        foreach (var id in ids)
+        {
+            await client.PostAsync($"v1/responses/{id}/cancel", null);
+        }
+
+        return (open.Count, before, after);
+    }
+}
