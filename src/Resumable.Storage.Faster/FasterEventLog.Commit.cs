@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FASTER.core;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
@@ -14,6 +15,14 @@ internal sealed partial class FasterEventLog
     // than a page): none of their later events is reported durable either, since a durable cursor must never
     // pass a missing event. They finish from memory.
     private readonly ConcurrentDictionary<string, bool> _unpersistable = new(StringComparer.Ordinal);
+
+    // The writer's current batch (writer task only), bounded in records and in bytes (well inside a page, which
+    // must hold a whole batch).
+    private const int MaxBatchRecords = 512;
+    private const int FasterEntryHeaderBytes = 12;
+    private readonly List<PendingRecord> _batch = new(MaxBatchRecords);
+    private readonly List<WalLogEntry> _batchEntries = new(MaxBatchRecords);
+    private int _batchBytes;
 
     // Deletions lost to a failed log, written again after it reopens.
     private readonly ConcurrentQueue<string> _deletionsToRewrite = new();
@@ -70,8 +79,8 @@ internal sealed partial class FasterEventLog
             _unpersistable.Count);
     }
 
-    // Moves queued records into the log's memory, in queue order. Never touches the disk itself, except to
-    // reopen the log after a storage error (see FasterEventLog.Reopen.cs).
+    // Moves queued records into the log's memory, in queue order, a batch at a time. Never touches the disk
+    // itself, except to reopen the log after a storage error (see FasterEventLog.Reopen.cs).
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
@@ -83,6 +92,7 @@ internal sealed partial class FasterEventLog
                 {
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
+                        await FlushBatchAsync().ConfigureAwait(false);
                         Forget(record.Header.ResponseId);
                         _unpersistable.TryRemove(record.Header.ResponseId, out _);
                         if (record.ReleaseOnly)
@@ -94,75 +104,178 @@ internal sealed partial class FasterEventLog
                     if (_fault is { } fault)
                     {
                         // Never durable now: dropped, and sync readers get the frame from memory rather than hang.
+                        await FlushBatchAsync().ConfigureAwait(false);
                         Drop(record, fault);
                         continue;
                     }
 
-                    var log = _log!;
-                    var entry = new WalLogEntry(record);
-                    if (entry.SerializedLength > _maxRecordBytes || _unpersistable.ContainsKey(record.Header.ResponseId))
+                    var length = WalRecordCodec.EncodedLength(record.Payload.Length);
+                    if (length > _maxRecordBytes || _unpersistable.ContainsKey(record.Header.ResponseId))
                     {
-                        Refuse(record, entry.SerializedLength);
+                        await FlushBatchAsync().ConfigureAwait(false);
+                        Refuse(record, length);
                         continue;
                     }
 
-                    long address;
-                    try
+                    if (_batch.Count == MaxBatchRecords || _batchBytes + FasterEntryLength(length) > _maxBatchBytes)
                     {
-                        address = await EnqueueAsync(log, entry, record.Header).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (_fault is { } failure)
-                    {
-                        Drop(record, failure);
-                        continue;
-                    }
-                    catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-                    {
-                        Drop(record, "the write-ahead log was closed");
-                        continue;
-                    }
-                    catch (Exception ex)
-                    {
-                        // A failed FasterLog instance may refuse records outright. The writer lives on: it drops
-                        // records until the log is reopened.
-                        if (_fault is null)
-                        {
-                            SetFault(ex.Message);
-                            LogWriteFailed(ex);
-                        }
-
-                        Drop(record, _fault ?? ex.Message);
-                        continue;
+                        await FlushBatchAsync().ConfigureAwait(false);
                     }
 
-                    Interlocked.Increment(ref _pendingRecords);
-                    _awaitingCommit.Enqueue(new AwaitingCommit(
-                        address,
-                        record.Header.Kind,
-                        record.Header.ResponseId,
-                        record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
-                        record.Frame,
-                        record.ReleaseTo,
-                        record.Committed));
-
-                    if (Interlocked.Add(ref _pendingBytes, entry.SerializedLength) >= _options.CommitThresholdBytes && _commitSignal.CurrentCount == 0)
-                    {
-                        try
-                        {
-                            _commitSignal.Release();
-                        }
-                        catch (SemaphoreFullException)
-                        {
-                            // The committer is already signalled.
-                        }
-                    }
+                    _batch.Add(record);
+                    _batchBytes += FasterEntryLength(length);
                 }
+
+                await FlushBatchAsync().ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
             SetFault(ex.Message);
             LogWriteFailed(ex);
+        }
+    }
+
+    // FasterLog's footprint of an entry: its own header (12 bytes with per-entry checksums) and 4-byte alignment.
+    private static int FasterEntryLength(int length) => FasterEntryHeaderBytes + ((length + 3) & ~3);
+
+    // One batch is one TryEnqueue: one epoch enter/exit, one lock, contiguous addresses. When the log's memory is
+    // full (or anything goes wrong), the records go one by one through the slow path instead.
+    private async ValueTask FlushBatchAsync()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        if (_fault is null && TryEnqueueBatch(_log!))
+        {
+            _batch.Clear();
+            _batchBytes = 0;
+            return;
+        }
+
+        foreach (var record in _batch)
+        {
+            await WriteOneAsync(record).ConfigureAwait(false);
+        }
+
+        _batch.Clear();
+        _batchBytes = 0;
+    }
+
+    private bool TryEnqueueBatch(FasterLog log)
+    {
+        _batchEntries.Clear();
+        foreach (var record in _batch)
+        {
+            _batchEntries.Add(new WalLogEntry(record));
+        }
+
+        long first;
+        lock (_liveGate)
+        {
+            try
+            {
+                if (!log.TryEnqueue(_batchEntries, out first))
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The slow path reports it, record by record.
+                return false;
+            }
+
+            var address = first;
+            foreach (var entry in _batchEntries)
+            {
+                Register(entry.Header, address);
+                address += FasterEntryLength(entry.SerializedLength);
+            }
+        }
+
+        var next = first;
+        long bytes = 0;
+        foreach (var record in _batch)
+        {
+            var length = WalRecordCodec.EncodedLength(record.Payload.Length);
+            Awaiting(record, next);
+            next += FasterEntryLength(length);
+            bytes += length;
+        }
+
+        Interlocked.Add(ref _pendingRecords, _batch.Count);
+        AddPendingBytes(bytes);
+        return true;
+    }
+
+    private async ValueTask WriteOneAsync(PendingRecord record)
+    {
+        if (_fault is { } fault)
+        {
+            Drop(record, fault);
+            return;
+        }
+
+        var entry = new WalLogEntry(record);
+        long address;
+        try
+        {
+            address = await EnqueueAsync(_log!, entry, record.Header).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_fault is { } failure)
+        {
+            Drop(record, failure);
+            return;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            Drop(record, "the write-ahead log was closed");
+            return;
+        }
+        catch (Exception ex)
+        {
+            // A failed FasterLog instance may refuse records outright. The writer lives on: it drops records
+            // until the log is reopened.
+            if (_fault is null)
+            {
+                SetFault(ex.Message);
+                LogWriteFailed(ex);
+            }
+
+            Drop(record, _fault ?? ex.Message);
+            return;
+        }
+
+        Interlocked.Increment(ref _pendingRecords);
+        Awaiting(record, address);
+        AddPendingBytes(entry.SerializedLength);
+    }
+
+    private void Awaiting(in PendingRecord record, long address) =>
+        _awaitingCommit.Enqueue(new AwaitingCommit(
+            address,
+            record.Header.Kind,
+            record.Header.ResponseId,
+            record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
+            record.Frame,
+            record.ReleaseTo,
+            record.Committed));
+
+    private void AddPendingBytes(long bytes)
+    {
+        if (Interlocked.Add(ref _pendingBytes, bytes) >= _options.CommitThresholdBytes && _commitSignal.CurrentCount == 0)
+        {
+            try
+            {
+                _commitSignal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // The committer is already signalled.
+            }
         }
     }
 

@@ -46,6 +46,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     // FasterLog holds an entry only within one page, with its own 12-byte header and 8-byte alignment.
     private readonly int _maxRecordBytes;
+    private readonly int _maxBatchBytes;
 
     public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
     {
@@ -56,6 +57,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         _logger = logger;
         Directory = Path.GetFullPath(_options.Directory);
         _maxRecordBytes = (int)Math.Min(int.MaxValue, _options.PageSizeBytes - 32);
+        _maxBatchBytes = (int)Math.Min(256 * 1024, _options.PageSizeBytes / 4);
     }
 
     /// <summary>The absolute directory of the log.</summary>
