@@ -23,6 +23,12 @@ internal sealed partial class FasterEventLog
         {
             if (_fault is null)
             {
+                if (_drained > 0 && GatherTime < _options.CommitInterval)
+                {
+                    _drained = 0;
+                    await Task.Delay(GatherTime).ConfigureAwait(false);
+                }
+
                 try
                 {
                     // A fault (set by the committer) wakes the writer, so that it starts reopening.
