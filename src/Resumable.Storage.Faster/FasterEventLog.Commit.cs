@@ -190,9 +190,9 @@ internal sealed partial class FasterEventLog
                     return false;
                 }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+            catch (Exception)
             {
-                // The slow path reports it, record by record.
+                // Nothing of the batch was placed; the slow path reports the failure, record by record.
                 return false;
             }
 

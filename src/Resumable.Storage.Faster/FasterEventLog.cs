@@ -44,7 +44,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private int _disposed;
     private volatile bool _stopRequested;
 
-    // FasterLog holds an entry only within one page, with its own 12-byte header and 8-byte alignment.
+    // FasterLog holds an entry only within one page, with its own 12-byte header and 4-byte alignment.
     private readonly int _maxRecordBytes;
     private readonly int _maxBatchBytes;
 

@@ -68,6 +68,8 @@ public sealed class ServerProcess : IDisposable
         {
             if (server._process.HasExited)
             {
+                // Without a timeout this also waits until everything it printed has been read.
+                server._process.WaitForExit();
                 throw new InvalidOperationException($"The server exited with {server._process.ExitCode} during start-up:\n{server.Output}");
             }
 
