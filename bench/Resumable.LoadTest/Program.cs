@@ -1,7 +1,7 @@
 using System.Globalization;
 using Resumable.LoadTest;
 
-// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick]
+// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only]
 // Runs durability None, Async and Sync side by side on this machine, then cold resumes and idle readers;
 // prints Markdown and, with --out, writes results.md and the SVG charts there.
 var quick = args.Contains("--quick");
@@ -10,6 +10,14 @@ var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex +
 var settings = quick
     ? new Settings(Streams: 20, Tokens: 50, TokensPerSecond: 50, SaturationEvents: 50_000, StreamCounts: [1, 4], FirstEventSamples: 20, Resumes: 50, IdleReaders: 1_000)
     : new Settings(Streams: 100, Tokens: 250, TokensPerSecond: 50, SaturationEvents: 200_000, StreamCounts: [1, 2, 4, 16, 64], FirstEventSamples: 200, Resumes: 300, IdleReaders: 10_000);
+
+if (args.Contains("--idle-only"))
+{
+    // Only the idle-reader measurement, e.g. to try server settings through environment variables.
+    var (readers, before, after) = await Scenarios.RunIdleReadersAsync(settings);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{readers:N0} idle readers: {before / 1e6:F1} MB → {after / 1e6:F1} MB, {(after - before) / (double)readers / 1024:F1} KiB per reader"));
+    return;
+}
 
 Console.Error.WriteLine($"{Environment.ProcessorCount} cores; {settings}");
 var results = new List<ModeResult>();
