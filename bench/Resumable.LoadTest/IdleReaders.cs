@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace Resumable.LoadTest;
@@ -53,5 +55,39 @@ internal static class IdleReaders
         }
 
         return (open.Count, before, after);
+    }
+
+    /// <summary>
+    /// The same number of plain idle keep-alive connections (one <c>GET /healthz</c> each, then nothing), over raw
+    /// sockets: Kestrel's own cost per connection, the floor under any idle reader's.
+    /// </summary>
+    public static async Task<(int Connections, long RssBefore, long RssAfter)> MeasureKeepAliveAsync(ServerUnderTest server, int connections)
+    {
+        var request = Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        var buffer = new byte[4096];
+        await Task.Delay(1_000);
+        var before = server.ResidentBytes;
+        var sockets = new List<Socket>(connections);
+        try
+        {
+            for (var i = 0; i < connections; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+                await socket.SendAsync(request);
+                _ = await socket.ReceiveAsync(buffer);
+            }
+
+            await Task.Delay(2_000);
+            return (sockets.Count, before, server.ResidentBytes);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
     }
 }

@@ -14,8 +14,8 @@ var settings = quick
 if (args.Contains("--idle-only"))
 {
     // Only the idle-reader measurement, e.g. to try server settings through environment variables.
-    var (readers, before, after) = await Scenarios.RunIdleReadersAsync(settings);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{readers:N0} idle readers: {before / 1e6:F1} MB → {after / 1e6:F1} MB, {(after - before) / (double)readers / 1024:F1} KiB per reader"));
+    var only = await Scenarios.RunIdleReadersAsync(settings);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Readers:N0} idle readers: {only.BytesPerReader / 1024:F1} KiB each; {only.Connections:N0} idle keep-alive connections: {only.BytesPerConnection / 1024:F1} KiB each"));
     return;
 }
 
@@ -48,7 +48,7 @@ internal static class Report
 {
     private static readonly string[] BucketNames = ["0–10 ms", "10–50 ms", "50–100 ms", "100–500 ms", "500+ ms"];
 
-    public static string Markdown(Settings settings, List<ModeResult> results, List<double> cold, (int Readers, long RssBefore, long RssAfter) idle)
+    public static string Markdown(Settings settings, List<ModeResult> results, List<double> cold, IdleResult idle)
     {
         var none = results[0];
         var text = new System.Text.StringBuilder();
@@ -121,8 +121,10 @@ internal static class Report
         Line($"");
         Line($"### Idle readers");
         Line($"");
-        var perReader = (idle.RssAfter - idle.RssBefore) / (double)Math.Max(1, idle.Readers);
-        Line($"{idle.Readers:N0} idle SSE streams open: server resident memory {idle.RssBefore / 1e6:F1} MB → {idle.RssAfter / 1e6:F1} MB, **{perReader / 1024:F1} KiB per reader** (connection, Kestrel buffers and the stream's state).");
+        var perReader = idle.BytesPerReader;
+        Line($"{idle.Readers:N0} idle SSE streams open: server resident memory {idle.RssBefore / 1e6:F1} MB → {idle.RssAfter / 1e6:F1} MB, **{perReader / 1024:F1} KiB per reader**.");
+        Line($"");
+        Line($"For comparison, {idle.Connections:N0} plain idle keep-alive connections (one `GET /healthz` each, raw sockets) on a fresh server: {idle.ConnectionsRssBefore / 1e6:F1} MB → {idle.ConnectionsRssAfter / 1e6:F1} MB, **{idle.BytesPerConnection / 1024:F1} KiB per connection**: Kestrel's own floor under every reader; the reader's own share is the difference, {(perReader - idle.BytesPerConnection) / 1024:F1} KiB.");
         Line($"");
         Line($"### Targets");
         Line($"");

@@ -7,6 +7,14 @@ namespace Resumable.LoadTest;
 /// <summary>The load shape, overridable on the command line.</summary>
 internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int SaturationEvents, int[] StreamCounts, int FirstEventSamples, int Resumes, int IdleReaders);
 
+/// <summary>Resident memory of the server around idle SSE readers and around plain idle keep-alive connections.</summary>
+internal sealed record IdleResult(int Readers, long RssBefore, long RssAfter, int Connections, long ConnectionsRssBefore, long ConnectionsRssAfter)
+{
+    public double BytesPerReader => (RssAfter - RssBefore) / (double)Math.Max(1, Readers);
+
+    public double BytesPerConnection => (ConnectionsRssAfter - ConnectionsRssBefore) / (double)Math.Max(1, Connections);
+}
+
 /// <summary>Throughput with a given number of concurrent unpaced streams.</summary>
 internal sealed record Throughput(int Streams, double EventsPerSecond, double MegabytesPerSecond);
 
@@ -128,12 +136,19 @@ internal static class Scenarios
         return await ResumeProbe.MeasureAsync(client, ids, 2_000, settings.Resumes, seed: 11);
     }
 
-    /// <summary>Server memory per idle reader.</summary>
-    public static async Task<(int Readers, long RssBefore, long RssAfter)> RunIdleReadersAsync(Settings settings)
+    /// <summary>Server memory per idle reader, and per plain idle keep-alive connection (each on a fresh server).</summary>
+    public static async Task<IdleResult> RunIdleReadersAsync(Settings settings)
     {
-        await using var server = await ServerUnderTest.StartAsync("Async");
-        using var client = server.CreateClient(ServerUnderTest.TenantKey);
-        return await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
+        (int Readers, long RssBefore, long RssAfter) readers;
+        await using (var server = await ServerUnderTest.StartAsync("Async"))
+        {
+            using var client = server.CreateClient(ServerUnderTest.TenantKey);
+            readers = await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
+        }
+
+        await using var plain = await ServerUnderTest.StartAsync("Async");
+        var keepAlive = await IdleReaders.MeasureKeepAliveAsync(plain, settings.IdleReaders);
+        return new IdleResult(readers.Readers, readers.RssBefore, readers.RssAfter, keepAlive.Connections, keepAlive.RssBefore, keepAlive.RssAfter);
     }
 
     private static async Task<string> CreateFinishedAsync(HttpClient client, HttpClient admin, string input, int events)
