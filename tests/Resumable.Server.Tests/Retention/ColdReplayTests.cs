@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Resumable.Core.Events;
+using Resumable.Core.Persistence;
+using Resumable.Storage.Faster;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Retention;
@@ -146,5 +149,59 @@ public class ColdReplayTests
 
         Assert.Equal("memory", await StorageOfAsync(admin, id));
         Assert.Equal("response.completed", (await client.ReadAllEventsAsync(id))[^1].Event);
+    }
+
+    [Fact]
+    public async Task ColdResponse_WhoseEventsWereReclaimedMeanwhile_Answers410NotAShortStream()
+    {
+        await using var factory = ResumableAppFactory.Create(
+            new Dictionary<string, string?> { ["Resumable:Retention:HotBytesLimit"] = "0" },
+            services => services.AddSingleton<IEventLog>(sp => new ReclaimedOnReadEventLog(sp.GetRequiredService<FasterEventLog>())));
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var id = await client.CreateBackgroundAsync("reclaimed under a reader", ResponsesApi.Synthetic(20));
+        await client.WaitForTerminalAsync(id);
+
+        // The operator list shows summaries only (no events are read), so it can tell when the response went cold.
+        for (var attempt = 0; attempt < 400 && !(await admin.GetJsonAsync("admin/responses")).GetProperty("data").EnumerateArray().Any(r => r.GetProperty("id").GetString() == id && r.GetProperty("storage").GetString() == "wal"); attempt++)
+        {
+            await Task.Delay(25);
+        }
+
+        foreach (var (reader, path) in new[] { (client, $"v1/responses/{id}?stream=true&starting_after=3"), (admin, $"admin/responses/{id}") })
+        {
+            using var response = await reader.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+            var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+            Assert.Equal("response_expired", error.GetProperty("code").GetString());
+            Assert.Contains(id, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    // The real log in every respect, except that a cold read finds the records already reclaimed, as when
+    // retention truncates the log between a reader's lookup and its read.
+    private sealed class ReclaimedOnReadEventLog(FasterEventLog log) : IEventLog
+    {
+        public DurabilityMode Mode => log.Mode;
+
+        public string? Fault => log.Fault;
+
+        public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) => log.RecoverAsync(cancellationToken);
+
+        public void RecordCreated(string responseId, CreatedRecord created) => log.RecordCreated(responseId, created);
+
+        public void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null) => log.Enqueue(responseId, frame, releaseAfterCommit);
+
+        public void RecordDeleted(string responseId) => log.RecordDeleted(responseId);
+
+        public void Release(string responseId) => log.Release(responseId);
+
+        public Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken) =>
+            log.ConsolidateAsync(responseId, frames, cancellationToken);
+
+        public Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken) =>
+            throw new EventsReclaimedException(responseId);
+
+        public WalStatistics? GetStatistics() => log.GetStatistics();
     }
 }
