@@ -20,8 +20,7 @@ internal sealed partial class FasterEventLog
     // must hold a whole batch).
     private const int MaxBatchRecords = 512;
     private const int FasterEntryHeaderBytes = 12;
-    private readonly List<PendingRecord> _batch = new(MaxBatchRecords);
-    private readonly List<WalLogEntry> _batchEntries = new(MaxBatchRecords);
+    private readonly List<WalLogEntry> _batch = new(MaxBatchRecords);
     private int _batchBytes;
 
     // Whether the writer's last round took any record. After a round with records the writer lets the next ones
@@ -117,7 +116,8 @@ internal sealed partial class FasterEventLog
                         continue;
                     }
 
-                    var length = WalRecordCodec.EncodedLength(record.Payload.Length);
+                    var entry = new WalLogEntry(record);
+                    var length = entry.SerializedLength;
                     if (length > _maxRecordBytes || _unpersistable.ContainsKey(record.Header.ResponseId))
                     {
                         await FlushBatchAsync().ConfigureAwait(false);
@@ -125,13 +125,14 @@ internal sealed partial class FasterEventLog
                         continue;
                     }
 
-                    if (_batch.Count == MaxBatchRecords || _batchBytes + FasterEntryLength(length) > _maxBatchBytes)
+                    var footprint = FasterEntryLength(length);
+                    if (_batch.Count == MaxBatchRecords || _batchBytes + footprint > _maxBatchBytes)
                     {
                         await FlushBatchAsync().ConfigureAwait(false);
                     }
 
-                    _batch.Add(record);
-                    _batchBytes += FasterEntryLength(length);
+                    _batch.Add(entry);
+                    _batchBytes += footprint;
                 }
 
                 await FlushBatchAsync().ConfigureAwait(false);
@@ -163,9 +164,9 @@ internal sealed partial class FasterEventLog
             return;
         }
 
-        foreach (var record in _batch)
+        foreach (var entry in _batch)
         {
-            await WriteOneAsync(record).ConfigureAwait(false);
+            await WriteOneAsync(entry).ConfigureAwait(false);
         }
 
         _batch.Clear();
@@ -174,18 +175,13 @@ internal sealed partial class FasterEventLog
 
     private bool TryEnqueueBatch(FasterLog log)
     {
-        _batchEntries.Clear();
-        foreach (var record in _batch)
-        {
-            _batchEntries.Add(new WalLogEntry(record));
-        }
-
-        long first;
+        long bytes = 0;
         lock (_liveGate)
         {
+            long address;
             try
             {
-                if (!log.TryEnqueue(_batchEntries, out first))
+                if (!log.TryEnqueue(_batch, out address))
                 {
                     return false;
                 }
@@ -196,22 +192,14 @@ internal sealed partial class FasterEventLog
                 return false;
             }
 
-            var address = first;
-            foreach (var entry in _batchEntries)
+            // FasterLog placed the batch contiguously from its first address.
+            foreach (var entry in _batch)
             {
-                Register(entry.Header, address);
+                Register(entry.Record.Header, address);
+                Awaiting(entry.Record, address);
                 address += FasterEntryLength(entry.SerializedLength);
+                bytes += entry.SerializedLength;
             }
-        }
-
-        var next = first;
-        long bytes = 0;
-        foreach (var record in _batch)
-        {
-            var length = WalRecordCodec.EncodedLength(record.Payload.Length);
-            Awaiting(record, next);
-            next += FasterEntryLength(length);
-            bytes += length;
         }
 
         Interlocked.Add(ref _pendingRecords, _batch.Count);
@@ -219,15 +207,15 @@ internal sealed partial class FasterEventLog
         return true;
     }
 
-    private async ValueTask WriteOneAsync(PendingRecord record)
+    private async ValueTask WriteOneAsync(WalLogEntry entry)
     {
+        var record = entry.Record;
         if (_fault is { } fault)
         {
             Drop(record, fault);
             return;
         }
 
-        var entry = new WalLogEntry(record);
         long address;
         try
         {
@@ -420,7 +408,6 @@ internal sealed partial class FasterEventLog
             {
                 SetFault(ex.Message);
                 LogCommitFailed(ex);
-                AbandonAwaitingCommit(ex.Message);
                 return;
             }
 

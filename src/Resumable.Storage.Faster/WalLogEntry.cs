@@ -6,7 +6,7 @@ namespace Resumable.Storage.Faster;
 /// <summary>Serialises a record straight into FasterLog's memory, without an intermediate buffer.</summary>
 internal readonly struct WalLogEntry(PendingRecord record) : ILogEnqueueEntry
 {
-    public WalRecordHeader Header => record.Header;
+    public PendingRecord Record => record;
 
     public int SerializedLength => WalRecordCodec.EncodedLength(record.Payload.Length);
 
