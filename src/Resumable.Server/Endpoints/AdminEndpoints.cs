@@ -79,18 +79,10 @@ internal static class AdminEndpoints
             return OpenAIError.NotFound(id);
         }
 
-        ResponseLog log;
-        try
+        var (log, error) = await ResponseLogReader.OpenAsync(logs, entry, context.RequestAborted).ConfigureAwait(false);
+        if (log is null)
         {
-            log = await logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (EventsReclaimedException reclaimed)
-        {
-            return OpenAIError.Gone(reclaimed.Message);
-        }
-        catch (IOException unreadable)
-        {
-            return OpenAIError.ColdReadUnavailable(id, unreadable.Message);
+            return error!;
         }
 
         var query = context.Request.Query;

@@ -2,9 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Resumable.Core.Events;
-using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
-using Resumable.Core.Streaming;
 using Resumable.Server.Auth;
 using Resumable.Server.Errors;
 using Resumable.Server.Requests;
@@ -144,18 +142,10 @@ internal static class ResponsesEndpoints
             return ObjectResult(entry, services);
         }
 
-        ResponseLog log;
-        try
+        var (log, error) = await ResponseLogReader.OpenAsync(services.Logs, entry, context.RequestAborted).ConfigureAwait(false);
+        if (log is null)
         {
-            log = await services.Logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (EventsReclaimedException reclaimed)
-        {
-            return OpenAIError.Gone(reclaimed.Message);
-        }
-        catch (IOException unreadable)
-        {
-            return OpenAIError.ColdReadUnavailable(id, unreadable.Message);
+            return error!;
         }
 
         var position = 0;
