@@ -34,8 +34,10 @@ internal sealed partial class ResponseCooler(
             return 0;
         }
 
-        var (candidates, hotBytes) = FinishedHotResponses();
+        // The time is read before the snapshot, which leaves out whatever has expired by its own (later) time:
+        // a response is then never found due here while it is already expiring (nothing is written for it).
         var now = timeProvider.GetUtcNow();
+        var (candidates, hotBytes) = FinishedHotResponses();
         var consolidating = new List<(ResponseEntry Entry, Task<ColdCopy> Cold)>();
         foreach (var (entry, completedAt, log) in candidates)
         {
