@@ -2,23 +2,17 @@ using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
-using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
-public sealed class ColdCopyTests : IDisposable
+public sealed class ColdCopyTests() : WalTests("cold")
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _directory = new("cold");
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task Consolidate_ThenReadCold_ReturnsTheSameBytesInAFewReads()
     {
         var id = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        await using var log = TestWal.Open(_directory.Path, cursors);
+        await using var log = TestWal.Open(LogDirectory.Path, cursors);
         await log.StartAsync(CancellationToken.None);
         var written = await TestWal.WriteResponseAsync(log, cursors, id, 2_000, padding: 40);
 
@@ -43,7 +37,7 @@ public sealed class ColdCopyTests : IDisposable
         var cursors = new InMemoryCursorStore();
         List<EventFrame> written;
         ColdCopy cold;
-        await using (var first = TestWal.Open(_directory.Path, cursors))
+        await using (var first = TestWal.Open(LogDirectory.Path, cursors))
         {
             await first.StartAsync(CancellationToken.None);
             written = await TestWal.WriteResponseAsync(first, cursors, id, 300);
@@ -52,7 +46,7 @@ public sealed class ColdCopyTests : IDisposable
             await first.StopAsync(CancellationToken.None);
         }
 
-        await using var second = TestWal.Open(_directory.Path);
+        await using var second = TestWal.Open(LogDirectory.Path);
         await second.StartAsync(CancellationToken.None);
         var recovered = (await second.RecoverAsync(CancellationToken.None)).ToDictionary(r => r.ResponseId);
 
@@ -71,7 +65,7 @@ public sealed class ColdCopyTests : IDisposable
     {
         var id = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        await using var log = TestWal.Open(_directory.Path, cursors);
+        await using var log = TestWal.Open(LogDirectory.Path, cursors);
         await log.StartAsync(CancellationToken.None);
         var written = await TestWal.WriteResponseAsync(log, cursors, id, 100);
         var cold = await log.ConsolidateAsync(id, written.ToArray(), CancellationToken.None).WaitAsync(Bound);
@@ -93,7 +87,7 @@ public sealed class ColdCopyTests : IDisposable
         var big = ResponseId.New();
         var other = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        await using var log = TestWal.Open(_directory.Path, cursors);
+        await using var log = TestWal.Open(LogDirectory.Path, cursors);
         await log.StartAsync(CancellationToken.None);
 
         log.RecordCreated(big, TestWal.Created("big"));

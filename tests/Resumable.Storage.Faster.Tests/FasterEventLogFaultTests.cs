@@ -3,18 +3,12 @@ using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
-using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
-public sealed class FasterEventLogFaultTests : IDisposable
+public sealed class FasterEventLogFaultTests() : WalTests("faults")
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _directory = new("faults");
-
-    public void Dispose() => _directory.Dispose();
-
-    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null) => TestWal.Open(_directory.Path, cursors, devices);
+    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null) => TestWal.Open(LogDirectory.Path, cursors, devices);
 
     [Theory]
     [InlineData(1, true)]
@@ -186,7 +180,7 @@ public sealed class FasterEventLogFaultTests : IDisposable
         var cursors = new InMemoryCursorStore();
         var devices = new FaultInjectingDeviceFactory(int.MaxValue, forever: false);
         var sink = new OrderCheckingSink();
-        await using var log = TestWal.Open(_directory.Path, cursors, devices, DurabilityMode.Sync);
+        await using var log = TestWal.Open(LogDirectory.Path, cursors, devices, DurabilityMode.Sync);
         await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
         log.RecordCreated(id, TestWal.Created("sync through a fault"));
         const int Events = 600;

@@ -1,27 +1,12 @@
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
-using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
-using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
-public sealed class FasterEventLogTests : IDisposable
+public sealed class FasterEventLogTests() : WalTests("faster")
 {
-    private readonly TempDirectory _directory = new("faster");
-
-    public void Dispose() => _directory.Dispose();
-
-    private FasterEventLog Open(InMemoryCursorStore? cursors = null) => TestWal.Open(_directory.Path, cursors);
-
-    private static CreatedRecord Created(string input) => TestWal.Created(input);
-
-    private static EventFrame Frame(long sequence, string type, string text, int padding = 0) => TestWal.Frame(sequence, type, text + new string('.', padding));
-
-    private static Task WaitDurableAsync(ICursorStore cursors, string id, long sequence) => TestWal.WaitDurableAsync(cursors, id, sequence);
-
-    private static Task<List<EventFrame>> WriteResponseAsync(string id, int events, InMemoryCursorStore cursors, FasterEventLog log, int padding = 0) =>
-        TestWal.WriteResponseAsync(log, cursors, id, events, padding);
+    private FasterEventLog Open(InMemoryCursorStore? cursors = null) => TestWal.Open(LogDirectory.Path, cursors);
 
     [Fact]
     public async Task Recover_AfterCommitAndDispose_ReplaysTheSameBytesAndCreation()
@@ -33,7 +18,7 @@ public sealed class FasterEventLogTests : IDisposable
         {
             await first.StartAsync(CancellationToken.None);
             Assert.Empty(await first.RecoverAsync(CancellationToken.None));
-            written = await WriteResponseAsync(id, 500, cursors, first);
+            written = await TestWal.WriteResponseAsync(first, cursors, id, 500);
             await first.StopAsync(CancellationToken.None);
         }
 
@@ -56,8 +41,8 @@ public sealed class FasterEventLogTests : IDisposable
         await using (var first = Open(cursors))
         {
             await first.StartAsync(CancellationToken.None);
-            await WriteResponseAsync(kept, 3, cursors, first);
-            await WriteResponseAsync(deleted, 3, cursors, first);
+            await TestWal.WriteResponseAsync(first, cursors, kept, 3);
+            await TestWal.WriteResponseAsync(first, cursors, deleted, 3);
             first.RecordDeleted(deleted);
             await first.StopAsync(CancellationToken.None);
         }
@@ -73,7 +58,7 @@ public sealed class FasterEventLogTests : IDisposable
         var cursors = new InMemoryCursorStore();
         await using var log = Open(cursors);
         await log.StartAsync(CancellationToken.None);
-        await WriteResponseAsync(id, 10_000, cursors, log);
+        await TestWal.WriteResponseAsync(log, cursors, id, 10_000);
 
         var statistics = log.GetStatistics()!;
         Assert.True(statistics.Commits < 1_000, $"{statistics.Commits} commits for 10,001 records");
@@ -89,11 +74,11 @@ public sealed class FasterEventLogTests : IDisposable
         await using (var first = Open(cursors))
         {
             await first.StartAsync(CancellationToken.None);
-            await WriteResponseAsync(ResponseId.New(), 50, cursors, first);
+            await TestWal.WriteResponseAsync(first, cursors, ResponseId.New(), 50);
             await first.StopAsync(CancellationToken.None);
         }
 
-        Directory.Delete(Path.Combine(_directory.Path, "commits"), recursive: true);
+        Directory.Delete(Path.Combine(LogDirectory.Path, "commits"), recursive: true);
 
         await using var second = Open();
         var failure = await Assert.ThrowsAsync<WalRecoveryException>(() => second.RecoverAsync(CancellationToken.None));
@@ -107,11 +92,11 @@ public sealed class FasterEventLogTests : IDisposable
         await using (var first = Open(cursors))
         {
             await first.StartAsync(CancellationToken.None);
-            await WriteResponseAsync(ResponseId.New(), 200, cursors, first);
+            await TestWal.WriteResponseAsync(first, cursors, ResponseId.New(), 200);
             await first.StopAsync(CancellationToken.None);
         }
 
-        var segment = Path.Combine(_directory.Path, "events.log.0");
+        var segment = Path.Combine(LogDirectory.Path, "events.log.0");
         var bytes = await File.ReadAllBytesAsync(segment);
         var target = bytes.AsSpan().IndexOf("token 100 "u8);
         Assert.True(target > 0);
@@ -132,17 +117,17 @@ public sealed class FasterEventLogTests : IDisposable
         await using (var log = Open(cursors))
         {
             await log.StartAsync(CancellationToken.None);
-            await WriteResponseAsync(old, 5_000, cursors, log, padding: 500);
-            await WriteResponseAsync(kept, 10, cursors, log);
-            Assert.True(File.Exists(Path.Combine(_directory.Path, "events.log.1")), "the test needs more than one segment");
+            await TestWal.WriteResponseAsync(log, cursors, old, 5_000, padding: 500);
+            await TestWal.WriteResponseAsync(log, cursors, kept, 10);
+            Assert.True(File.Exists(Path.Combine(LogDirectory.Path, "events.log.1")), "the test needs more than one segment");
 
             log.Release(old);
-            for (var attempt = 0; attempt < 400 && File.Exists(Path.Combine(_directory.Path, "events.log.0")); attempt++)
+            for (var attempt = 0; attempt < 400 && File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")); attempt++)
             {
                 await Task.Delay(10);
             }
 
-            Assert.False(File.Exists(Path.Combine(_directory.Path, "events.log.0")), "segment 0 was not reclaimed");
+            Assert.False(File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")), "segment 0 was not reclaimed");
             Assert.True(log.GetStatistics()!.BeginAddress > 1L << 20);
             await log.StopAsync(CancellationToken.None);
         }
@@ -166,14 +151,14 @@ public sealed class FasterEventLogTests : IDisposable
         await using (var log = Open(cursors))
         {
             await log.StartAsync(CancellationToken.None);
-            written = await WriteResponseAsync(id, 300, cursors, log);
+            written = await TestWal.WriteResponseAsync(log, cursors, id, 300);
             await log.StopAsync(CancellationToken.None);
             committed = log.GetStatistics()!.CommittedUntilAddress;
         }
 
         // A torn tail: whatever lies after the last commit is cut short, zeroed or garbage.
         var random = new Random(Environment.TickCount);
-        var segment = Path.Combine(_directory.Path, "events.log.0");
+        var segment = Path.Combine(LogDirectory.Path, "events.log.0");
         await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
         {
             var offset = committed + random.Next(0, 4096);
