@@ -34,15 +34,16 @@ internal sealed partial class FasterEventLog
         long bytes = 0;
         for (var i = 0; i < runs.Count; i++)
         {
-            var run = frames.Span.Slice(runs[i].Start, runs[i].Count);
+            var run = frames.Slice(runs[i].Start, runs[i].Count);
             var flags = (i == 0 ? WalRecordFlags.First : WalRecordFlags.None) | (i == runs.Count - 1 ? WalRecordFlags.Terminal : WalRecordFlags.None);
             var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             Queue(new PendingRecord(
-                new WalRecordHeader(WalRecordKind.Consolidated, flags, responseId, run[^1].SequenceNumber, NowMs()),
-                ConsolidatedRecord.Encode(run),
-                Committed: completion));
+                new WalRecordHeader(WalRecordKind.Consolidated, flags, responseId, run.Span[^1].SequenceNumber, NowMs()),
+                ReadOnlyMemory<byte>.Empty,
+                Committed: completion,
+                ConsolidatedFrames: run));
             committed[i] = completion.Task;
-            foreach (var frame in run)
+            foreach (var frame in run.Span)
             {
                 bytes += frame.Bytes.Length;
             }

@@ -8,7 +8,18 @@ internal readonly struct WalLogEntry(PendingRecord record) : ILogEnqueueEntry
 {
     public PendingRecord Record => record;
 
-    public int SerializedLength => WalRecordCodec.EncodedLength(record.Payload.Length);
+    public int SerializedLength => WalRecordCodec.EncodedLength(
+        record.ConsolidatedFrames.IsEmpty ? record.Payload.Length : ConsolidatedRecord.PayloadLength(record.ConsolidatedFrames.Span));
 
-    public void SerializeTo(Span<byte> dest) => WalRecordCodec.Write(dest, record.Header, record.Payload.Span);
+    public void SerializeTo(Span<byte> dest)
+    {
+        if (record.ConsolidatedFrames.IsEmpty)
+        {
+            WalRecordCodec.Write(dest, record.Header, record.Payload.Span);
+            return;
+        }
+
+        var payloadLength = ConsolidatedRecord.EncodeTo(dest[WalRecordCodec.HeaderSize..], record.ConsolidatedFrames.Span);
+        WalRecordCodec.WriteAroundPayload(dest, record.Header, payloadLength);
+    }
 }

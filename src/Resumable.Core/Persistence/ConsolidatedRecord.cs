@@ -54,14 +54,18 @@ public static class ConsolidatedRecord
         return runs;
     }
 
-    /// <summary>Encodes <paramref name="frames"/> into a new payload.</summary>
-    public static byte[] Encode(ReadOnlySpan<EventFrame> frames)
+    /// <summary>
+    /// Encodes <paramref name="frames"/> into <paramref name="destination"/>, which holds at least
+    /// <see cref="PayloadLength"/> bytes (the log writer encodes straight into the log's memory), and returns
+    /// the payload's length.
+    /// </summary>
+    public static int EncodeTo(Span<byte> destination, ReadOnlySpan<EventFrame> frames)
     {
-        var payload = new byte[PayloadLength(frames)];
-        var destination = payload.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(destination, frames.Length);
         var index = destination[CountSize..];
-        var data = destination[(CountSize + (IndexEntrySize * frames.Length))..];
+        var dataStart = CountSize + (IndexEntrySize * frames.Length);
+        var data = destination[dataStart..];
+        var length = dataStart;
         foreach (var frame in frames)
         {
             BinaryPrimitives.WriteInt64LittleEndian(index, frame.SequenceNumber);
@@ -69,12 +73,13 @@ public static class ConsolidatedRecord
             index = index[IndexEntrySize..];
             frame.Bytes.Span.CopyTo(data);
             data = data[frame.Bytes.Length..];
+            length += frame.Bytes.Length;
         }
 
-        return payload;
+        return length;
     }
 
-    /// <summary>Decodes a payload written by <see cref="Encode"/>; throws <see cref="InvalidDataException"/> when it does not add up.</summary>
+    /// <summary>Decodes a payload written by <see cref="EncodeTo"/>; throws <see cref="InvalidDataException"/> when it does not add up.</summary>
     public static EventFrame[] Decode(ReadOnlySpan<byte> payload)
     {
         var count = payload.Length >= CountSize ? BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;

@@ -29,6 +29,16 @@ public static class WalRecordCodec
     /// <summary>Writes header and payload into <paramref name="destination"/>, which holds at least <see cref="EncodedLength"/> bytes.</summary>
     public static void Write(Span<byte> destination, in WalRecordHeader header, ReadOnlySpan<byte> payload)
     {
+        payload.CopyTo(destination[HeaderSize..]);
+        WriteAroundPayload(destination, header, payload.Length);
+    }
+
+    /// <summary>
+    /// Writes the header of a record whose <paramref name="payloadLength"/>-byte payload is already in place after
+    /// it (encoded straight into <paramref name="destination"/>), and seals the record with its checksum.
+    /// </summary>
+    public static void WriteAroundPayload(Span<byte> destination, in WalRecordHeader header, int payloadLength)
+    {
         BinaryPrimitives.WriteUInt32LittleEndian(destination, Magic);
         destination[4] = Version;
         destination[5] = (byte)header.Kind;
@@ -40,9 +50,8 @@ public static class WalRecordCodec
 
         BinaryPrimitives.WriteInt64LittleEndian(destination[24..], header.SequenceNumber);
         BinaryPrimitives.WriteInt64LittleEndian(destination[32..], header.TimestampMs);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[40..], payload.Length);
-        payload.CopyTo(destination[HeaderSize..]);
-        var crc = Crc32C(Crc32C(0, destination[..44]), payload);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[40..], payloadLength);
+        var crc = Crc32C(Crc32C(0, destination[..44]), destination.Slice(HeaderSize, payloadLength));
         BinaryPrimitives.WriteUInt32LittleEndian(destination[44..], crc);
     }
 
