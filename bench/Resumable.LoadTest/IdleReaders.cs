@@ -8,6 +8,10 @@ namespace Resumable.LoadTest;
 /// <summary>The server's memory per idle SSE reader: many streams open on responses that emit nothing for minutes.</summary>
 internal static class IdleReaders
 {
+    /// <remarks>
+    /// Over HTTP/1.1 every reader is a connection of its own; over HTTP/2 (<paramref name="client"/> from
+    /// <see cref="ServerUnderTest.CreateHttp2Client"/>) the readers share connections, up to Kestrel's 100 streams each.
+    /// </remarks>
     public static async Task<(int Readers, long RssBefore, long RssAfter)> MeasureAsync(ServerUnderTest server, HttpClient client, int readers)
     {
         // Ten responses that sit before their first token for ten minutes: their readers get response.created
@@ -33,6 +37,7 @@ internal static class IdleReaders
             var opened = await Task.WhenAll(Enumerable.Range(batch, Math.Min(250, readers - batch)).Select(async i =>
             {
                 var response = await client.GetAsync($"v1/responses/{ids[i % ids.Count]}?stream=true", HttpCompletionOption.ResponseHeadersRead);
+                response.EnsureSuccessStatusCode();
                 var body = await response.Content.ReadAsStreamAsync();
                 var buffer = new byte[4096];
                 _ = await body.ReadAsync(buffer);

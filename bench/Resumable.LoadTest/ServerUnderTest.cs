@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 
 namespace Resumable.LoadTest;
@@ -12,24 +13,32 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dataDirectory;
 
-    private ServerUnderTest(Process process, int port, string dataDirectory)
+    private ServerUnderTest(Process process, int port, int http2Port, string dataDirectory)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        Http2Address = new Uri($"http://127.0.0.1:{http2Port}/");
     }
 
+    /// <summary>The HTTP/1.1 endpoint.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>A second endpoint that speaks only HTTP/2 without TLS (h2c with prior knowledge): many streams per connection.</summary>
+    public Uri Http2Address { get; }
 
     public static async Task<ServerUnderTest> StartAsync(string durability, params string[] extraSettings)
     {
         var port = FreePort();
+        var http2Port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), $"resumable-loadtest-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Resumable.Server.dll"));
         foreach (var setting in new[]
         {
-            $"--Urls=http://127.0.0.1:{port}",
+            $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{port}",
+            $"--Kestrel:Endpoints:H2c:Url=http://127.0.0.1:{http2Port}",
+            "--Kestrel:Endpoints:H2c:Protocols=Http2",
             $"--Resumable:Wal:Durability={durability}",
             $"--Resumable:Wal:Directory={data}",
             "--Resumable:Queue:Workers=512",
@@ -49,7 +58,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerUnderTest(process, port, data);
+        var server = new ServerUnderTest(process, port, http2Port, data);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         for (var attempt = 0; attempt < 600; attempt++)
         {
@@ -75,6 +84,21 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 20_000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A client that speaks HTTP/2 only, to <see cref="Http2Address"/>, opening more connections when one is full of streams.</summary>
+    public HttpClient CreateHttp2Client(string key)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var client = new HttpClient(handler)
+        {
+            BaseAddress = Http2Address,
+            Timeout = TimeSpan.FromMinutes(5),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

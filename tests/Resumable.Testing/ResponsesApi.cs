@@ -47,7 +47,7 @@ public static class ResponsesApi
         this HttpClient client, string id, long? startingAfter = null, long? lastEventId = null, CancellationToken cancellationToken = default)
     {
         var url = $"v1/responses/{id}?stream=true" + (startingAfter is { } s ? $"&starting_after={s}" : "");
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = client.DefaultRequestVersion, VersionPolicy = client.DefaultVersionPolicy };
         if (lastEventId is { } l)
         {
             request.Headers.Add("Last-Event-ID", l.ToString(System.Globalization.CultureInfo.InvariantCulture));

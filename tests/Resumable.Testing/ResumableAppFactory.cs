@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,7 +62,12 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
         }
 
         Port = FreeTcpPort.Next();
-        UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
+        Http2Port = FreeTcpPort.Next();
+        UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, Port);
+            options.Listen(IPAddress.Loopback, Http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
     }
 
     /// <summary>Creates a server with the defaults overridden by <paramref name="settings"/> and services replaced by <paramref name="configureServices"/>.</summary>
@@ -70,6 +76,9 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
 
     /// <summary>The loopback port Kestrel listens on.</summary>
     public int Port { get; }
+
+    /// <summary>A second loopback port that speaks only HTTP/2 without TLS (h2c with prior knowledge).</summary>
+    public int Http2Port { get; }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
@@ -84,6 +93,24 @@ public sealed class ResumableAppFactory : WebApplicationFactory<Program>
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
+        return client;
+    }
+
+    /// <summary>
+    /// Starts the server and returns a client that speaks only HTTP/2 to <see cref="Http2Port"/>, all its requests
+    /// as streams of one connection.
+    /// </summary>
+    public HttpClient CreateHttp2ApiClient(string apiKey = TestKeys.TenantA)
+    {
+        StartServer();
+        var client = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{Http2Port}/"),
+            Timeout = TimeSpan.FromSeconds(60),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }
 
