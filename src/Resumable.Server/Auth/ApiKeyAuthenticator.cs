@@ -10,13 +10,20 @@ internal sealed class ApiKeyAuthenticator
     /// <summary>The tenant of every caller when the service runs open.</summary>
     public const string OpenTenant = "default";
 
-    private readonly (byte[] Key, string Tenant)[] _keys;
+    private static readonly TenantFeature Open = new(OpenTenant);
+
+    private readonly (byte[] Key, TenantFeature Tenant)[] _keys;
     private readonly byte[]? _adminKey;
 
     public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
     {
         IsOpen = options.Value.IsOpen;
-        _keys = options.Value.Keys.Select(k => (Encoding.UTF8.GetBytes(k.Key), k.Tenant)).ToArray();
+
+        // One feature object per tenant, made here once: a request only stores a reference to it.
+        var tenants = new Dictionary<string, TenantFeature>(StringComparer.Ordinal);
+        _keys = options.Value.Keys
+            .Select(k => (Encoding.UTF8.GetBytes(k.Key), tenants.TryGetValue(k.Tenant, out var known) ? known : tenants[k.Tenant] = new TenantFeature(k.Tenant)))
+            .ToArray();
         _adminKey = string.IsNullOrEmpty(options.Value.AdminKey) ? null : Encoding.UTF8.GetBytes(options.Value.AdminKey);
     }
 
@@ -24,9 +31,9 @@ internal sealed class ApiKeyAuthenticator
     public bool IsOpen { get; }
 
     /// <summary>The tenant of the request's key; false when there is none or it is unknown.</summary>
-    public bool TryAuthenticateTenant(HttpRequest request, out string tenant)
+    public bool TryAuthenticateTenant(HttpRequest request, out TenantFeature tenant)
     {
-        tenant = OpenTenant;
+        tenant = Open;
         if (IsOpen)
         {
             return true;

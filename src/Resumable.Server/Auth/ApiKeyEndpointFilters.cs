@@ -3,32 +3,35 @@ using Resumable.Server.Errors;
 namespace Resumable.Server.Auth;
 
 /// <summary>Endpoint filters that admit a request only with a tenant key (or the admin key, for operator routes).</summary>
+/// <remarks>
+/// Filter factories take the authenticator from the application's services once, when the endpoint is built: a
+/// request that reads <c>RequestServices</c> gets a service scope of its own, which a stream would hold open.
+/// </remarks>
 internal static class ApiKeyEndpointFilters
 {
     /// <summary>Requires a tenant key and records its tenant for the handler.</summary>
-    public static async ValueTask<object?> RequireTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static EndpointFilterDelegate RequireTenant(EndpointFilterFactoryContext factoryContext, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
-        var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-        if (!authenticator.TryAuthenticateTenant(http.Request, out var tenant))
+        var authenticator = factoryContext.ApplicationServices.GetRequiredService<ApiKeyAuthenticator>();
+        return context =>
         {
-            return OpenAIError.Unauthorized("Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.");
-        }
+            var http = context.HttpContext;
+            if (!authenticator.TryAuthenticateTenant(http.Request, out var tenant))
+            {
+                return ValueTask.FromResult<object?>(OpenAIError.Unauthorized("Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'."));
+            }
 
-        http.SetTenant(tenant);
-        return await next(context).ConfigureAwait(false);
+            http.SetTenant(tenant);
+            return next(context);
+        };
     }
 
     /// <summary>Requires the admin key.</summary>
-    public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static EndpointFilterDelegate RequireAdmin(EndpointFilterFactoryContext factoryContext, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
-        var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-        if (!authenticator.IsAdmin(http.Request))
-        {
-            return OpenAIError.Unauthorized("The admin endpoints need the admin key: 'Authorization: Bearer <admin key>'.");
-        }
-
-        return await next(context).ConfigureAwait(false);
+        var authenticator = factoryContext.ApplicationServices.GetRequiredService<ApiKeyAuthenticator>();
+        return context => authenticator.IsAdmin(context.HttpContext.Request)
+            ? next(context)
+            : ValueTask.FromResult<object?>(OpenAIError.Unauthorized("The admin endpoints need the admin key: 'Authorization: Bearer <admin key>'."));
     }
 }

@@ -23,7 +23,7 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin")
-            .AddEndpointFilter(ApiKeyEndpointFilters.RequireAdminAsync)
+            .AddEndpointFilterFactory(ApiKeyEndpointFilters.RequireAdmin)
             .WithTags("Admin");
 
         group.MapGet("/responses", ListResponses).WithName("AdminListResponses")

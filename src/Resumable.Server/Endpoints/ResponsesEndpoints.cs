@@ -19,27 +19,29 @@ internal static class ResponsesEndpoints
 
     public static RouteGroupBuilder MapResponsesEndpoints(this IEndpointRouteBuilder app)
     {
+        var services = app.ServiceProvider.GetRequiredService<ResponsesServices>();
         var group = app.MapGroup("/v1/responses")
-            .AddEndpointFilter(ApiKeyEndpointFilters.RequireTenantAsync)
+            .AddEndpointFilterFactory(ApiKeyEndpointFilters.RequireTenant)
             .WithTags("Responses");
 
-        group.MapPost("/", CreateAsync).WithName("CreateResponse")
+        // Cast to Delegate: a lambda of HttpContext alone would otherwise bind as a RequestDelegate, discarding its result.
+        group.MapPost("/", (Delegate)((HttpContext context) => CreateAsync(context, services))).WithName("CreateResponse")
             .WithSummary("Creates a response; background, streaming, both or neither.");
-        group.MapGet("/", List).WithName("ListResponses")
+        group.MapGet("/", (Delegate)((HttpContext context) => List(context, services))).WithName("ListResponses")
             .WithSummary("Lists the caller's retained responses, newest first, with cursor pagination.");
-        group.MapGet("/{id}", RetrieveAsync).WithName("RetrieveResponse")
+        group.MapGet("/{id}", (string id, HttpContext context) => RetrieveAsync(id, context, services)).WithName("RetrieveResponse")
             .WithSummary("Returns a response as it stands, or with stream=true replays its events and follows the live tail.");
-        group.MapPost("/{id}/cancel", Cancel).WithName("CancelResponse")
+        group.MapPost("/{id}/cancel", (string id, HttpContext context) => Cancel(id, context, services)).WithName("CancelResponse")
             .WithSummary("Cancels an in-flight response; idempotent.");
-        group.MapDelete("/{id}", Delete).WithName("DeleteResponse")
+        group.MapDelete("/{id}", (string id, HttpContext context) => Delete(id, context, services)).WithName("DeleteResponse")
             .WithSummary("Stops a response if it is running and deletes it.");
-        group.MapGet("/{id}/input_items", ListInputItems).WithName("ListInputItems")
+        group.MapGet("/{id}/input_items", (string id, HttpContext context) => ListInputItems(id, context, services)).WithName("ListInputItems")
             .WithSummary("Lists the input items of a response.");
         return group;
     }
 
     internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> CreateAsync(
-        HttpContext context, [AsParameters] ResponsesServices services)
+        HttpContext context, ResponsesServices services)
     {
         var limit = services.Api.Value.MaxRequestBodyBytes;
         var body = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
@@ -75,7 +77,7 @@ internal static class ResponsesEndpoints
         {
             // Read through the source: a quick response may already be finished, and even cold, by now.
             var log = await services.Logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
-            return new SseFrameResult(entry, log, position: 0, cancelJobOnDisconnect: !request.Background);
+            return new SseFrameResult(entry, log, position: 0, cancelJobOnDisconnect: !request.Background, services.Streamer, services.Lifecycle);
         }
 
         if (request.Background)
@@ -98,12 +100,12 @@ internal static class ResponsesEndpoints
     }
 
     internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> RetrieveAsync(
-        string id, HttpContext context, [AsParameters] ResponsesServices services)
+        string id, HttpContext context, ResponsesServices services)
     {
-        var query = context.Request.Query;
-        if (!TryParseBool(query["stream"], out var stream))
+        var streamParameter = QueryParameter.Get(context.Request, "stream");
+        if (!TryParseBool(streamParameter, out var stream))
         {
-            return OpenAIError.BadRequest($"Invalid value for 'stream': '{query["stream"]}'. Expected true or false.", "stream", "invalid_value");
+            return OpenAIError.BadRequest($"Invalid value for 'stream': '{streamParameter}'. Expected true or false.", "stream", "invalid_value");
         }
 
         long? cursor = null;
@@ -114,7 +116,7 @@ internal static class ResponsesEndpoints
             var raw = context.Request.Headers[LastEventIdHeader];
             if (StringValues.IsNullOrEmpty(raw))
             {
-                raw = query["starting_after"];
+                raw = QueryParameter.Get(context.Request, "starting_after");
             }
             else
             {
@@ -161,10 +163,10 @@ internal static class ResponsesEndpoints
             services.Metrics.StreamResumed();
         }
 
-        return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false);
+        return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false, services.Streamer, services.Lifecycle);
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> Cancel(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> Cancel(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
@@ -175,7 +177,7 @@ internal static class ResponsesEndpoints
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
     }
 
-    internal static Results<Ok<DeletedResponse>, JsonHttpResult<OpenAIErrorEnvelope>> Delete(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    internal static Results<Ok<DeletedResponse>, JsonHttpResult<OpenAIErrorEnvelope>> Delete(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
@@ -188,7 +190,7 @@ internal static class ResponsesEndpoints
         return TypedResults.Ok(new DeletedResponse(id, "response", true));
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> ListInputItems(string id, HttpContext context, [AsParameters] ResponsesServices services)
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> ListInputItems(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
@@ -211,7 +213,7 @@ internal static class ResponsesEndpoints
             : OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not an item of this response.", "after", "invalid_value");
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> List(HttpContext context, [AsParameters] ResponsesServices services)
+    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> List(HttpContext context, ResponsesServices services)
     {
         var query = context.Request.Query;
         if (ListQuery.Parse(query, defaultDescending: true, out var listError) is not { } page)

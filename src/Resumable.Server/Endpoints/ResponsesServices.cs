@@ -8,12 +8,17 @@ using Resumable.Server.Requests;
 
 namespace Resumable.Server.Endpoints;
 
-/// <summary>The dependencies of the response endpoints, bound with <c>[AsParameters]</c>.</summary>
+/// <summary>
+/// The dependencies of the response endpoints: one singleton, handed to the handlers when the endpoints are mapped.
+/// Binding them per request would read <c>RequestServices</c> and give every request a service scope, which a
+/// stream would keep for as long as it stays open.
+/// </summary>
 internal sealed record ResponsesServices(
     ResponseAdmission Admission,
     ResponseRegistry Registry,
     ResponseLifecycle Lifecycle,
     ResponseLogSource Logs,
+    SseStreamer Streamer,
     ResumableMetrics Metrics,
     IOptions<ApiOptions> Api,
     IOptions<QueueOptions> Queue);

@@ -13,7 +13,8 @@ namespace Resumable.Server.Endpoints;
 /// ASP.NET Core's <c>ServerSentEventsResult</c>, but copying our frame bytes instead of serialising per
 /// client). Headers tell proxies not to buffer. A foreground stream cancels its job when the client leaves.
 /// </summary>
-internal sealed class SseFrameResult(ResponseEntry entry, ResponseLog log, int position, bool cancelJobOnDisconnect) : IResult, IEndpointMetadataProvider
+internal sealed class SseFrameResult(
+    ResponseEntry entry, ResponseLog log, int position, bool cancelJobOnDisconnect, SseStreamer streamer, ResponseLifecycle lifecycle) : IResult, IEndpointMetadataProvider
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -24,7 +25,6 @@ internal sealed class SseFrameResult(ResponseEntry entry, ResponseLog log, int p
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var streamer = httpContext.RequestServices.GetRequiredService<SseStreamer>();
         var aborted = httpContext.RequestAborted;
         bool finished;
         using (entry.AttachReader())
@@ -42,7 +42,7 @@ internal sealed class SseFrameResult(ResponseEntry entry, ResponseLog log, int p
 
         if (!finished && cancelJobOnDisconnect)
         {
-            httpContext.RequestServices.GetRequiredService<ResponseLifecycle>().TryCancel(entry);
+            lifecycle.TryCancel(entry);
         }
     }
 

@@ -20,6 +20,7 @@ public static class ResumableServerExtensions
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<ResponsesServices>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<OpenAIExceptionHandler>();
