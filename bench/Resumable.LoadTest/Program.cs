@@ -8,8 +8,8 @@ var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
 var settings = quick
-    ? new Settings(Streams: 20, Tokens: 50, TokensPerSecond: 50, SaturationEvents: 50_000, StreamCounts: [1, 4], SaturationRounds: 1, FirstEventSamples: 20, Resumes: 50, IdleReaders: 1_000)
-    : new Settings(Streams: 100, Tokens: 250, TokensPerSecond: 50, SaturationEvents: 500_000, StreamCounts: [1, 2, 4, 16, 64], SaturationRounds: 3, FirstEventSamples: 200, Resumes: 300, IdleReaders: 10_000);
+    ? new Settings(Streams: 20, Tokens: 50, TokensPerSecond: 50, PacedRounds: 1, SaturationEvents: 50_000, StreamCounts: [1, 4], SaturationRounds: 1, FirstEventSamples: 20, Resumes: 50, IdleReaders: 1_000)
+    : new Settings(Streams: 100, Tokens: 250, TokensPerSecond: 50, PacedRounds: 2, SaturationEvents: 500_000, StreamCounts: [1, 2, 4, 16, 64], SaturationRounds: 3, FirstEventSamples: 200, Resumes: 300, IdleReaders: 10_000);
 
 if (args.Contains("--idle-only"))
 {
@@ -34,12 +34,8 @@ for (var round = 1; round <= settings.SaturationRounds; round++)
     }
 }
 
-var results = new List<ModeResult>();
-foreach (var mode in modes)
-{
-    Console.Error.WriteLine($"running {mode}…");
-    results.Add(await Scenarios.RunModeAsync(mode, Saturation.Best(rounds[mode]), settings));
-}
+Console.Error.WriteLine("running latency, first events and hot resumes, the modes taking turns…");
+var results = await Scenarios.RunModesAsync(modes, modes.ToDictionary(mode => mode, mode => Saturation.Best(rounds[mode])), settings);
 
 Console.Error.WriteLine("running cold resumes…");
 var cold = await Scenarios.RunColdResumeAsync(settings);
@@ -68,7 +64,7 @@ internal static class Report
         var text = new System.Text.StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
 
-        Line($"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; paced load {settings.Streams} streams × {settings.Tokens} tokens at {settings.TokensPerSecond} tokens/s; saturation {settings.SaturationEvents:N0} events over {string.Join("/", settings.StreamCounts)} streams, on a fresh server per mode and round after a warm-up, the modes taking turns, best of {settings.SaturationRounds} round{(settings.SaturationRounds == 1 ? "" : "s")}.");
+        Line($"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; paced load {settings.Streams} streams × {settings.Tokens} tokens at {settings.TokensPerSecond} tokens/s, {settings.PacedRounds} round{(settings.PacedRounds == 1 ? "" : "s")} per mode, the modes taking turns on servers up at once; saturation {settings.SaturationEvents:N0} events over {string.Join("/", settings.StreamCounts)} streams, on a fresh server per mode and round after a warm-up, the modes taking turns, best of {settings.SaturationRounds} round{(settings.SaturationRounds == 1 ? "" : "s")}.");
         Line($"");
         Line($"### Emit → receive latency per event (paced load)");
         Line($"");

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Resumable.LoadTest;
 
 /// <summary>The load shape, overridable on the command line.</summary>
-internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int SaturationEvents, int[] StreamCounts, int SaturationRounds, int FirstEventSamples, int Resumes, int IdleReaders);
+internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int PacedRounds, int SaturationEvents, int[] StreamCounts, int SaturationRounds, int FirstEventSamples, int Resumes, int IdleReaders);
 
 /// <summary>Resident memory of the server around idle SSE readers and around plain idle keep-alive connections.</summary>
 internal sealed record IdleResult(
@@ -66,46 +66,96 @@ internal sealed record ModeResult(
 
 internal static class Scenarios
 {
-    public static async Task<ModeResult> RunModeAsync(string mode, Saturation saturation, Settings settings)
+    /// <summary>
+    /// Latency, time before the first event and hot resumes, with a server per mode up at once and the modes taking
+    /// turns (paced round by paced round, sample by sample), so that a slow spell of the shared machine falls on all
+    /// of them alike; the figures of each mode are pooled over its turns.
+    /// </summary>
+    public static async Task<List<ModeResult>> RunModesAsync(IReadOnlyList<string> modes, IReadOnlyDictionary<string, Saturation> saturations, Settings settings)
     {
-        await using var server = await ServerUnderTest.StartAsync(mode);
-        using var client = server.CreateClient(ServerUnderTest.TenantKey);
-        using var admin = server.CreateClient(ServerUnderTest.AdminKey);
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 200, 0, $"warm up {i}")));
-
-        // Paced: many concurrent streams at a steady token rate, the model stamping each token as it emits it.
-        using var sampling = new CancellationTokenSource();
-        var lagSampler = SampleDurableLagAsync(admin, sampling.Token);
-        var paced = await Task.WhenAll(Enumerable.Range(0, settings.Streams).Select(i => StreamProbe.RunAsync(client, settings.Tokens, settings.TokensPerSecond, $"paced stream {i}")));
-        await sampling.CancelAsync();
-        var lags = await lagSampler;
-
-        // The server's own time before the first event: one response at a time, time to first token 0.
-        var background = new List<double>();
-        var foreground = new List<double>();
-        for (var i = 0; i < settings.FirstEventSamples; i++)
+        var servers = new List<ServerUnderTest>();
+        var clients = new List<(HttpClient Client, HttpClient Admin)>();
+        try
         {
-            background.Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: true, detailed: false)).FirstEventMs);
-            foreground.Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: false, detailed: false)).FirstEventMs);
-        }
+            foreach (var mode in modes)
+            {
+                var server = await ServerUnderTest.StartAsync(mode);
+                servers.Add(server);
+                clients.Add((server.CreateClient(ServerUnderTest.TenantKey), server.CreateClient(ServerUnderTest.AdminKey)));
+            }
 
-        // Hot resume: finished responses still in memory.
-        var finished = new List<string>();
-        for (var i = 0; i < 10; i++)
+            foreach (var (client, _) in clients)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 200, 0, $"warm up {i}")));
+            }
+
+            // Paced: many concurrent streams at a steady token rate, the model stamping each token as it emits it.
+            var paced = modes.Select(_ => new List<StreamTrace>()).ToList();
+            var lags = modes.Select(_ => new List<double>()).ToList();
+            for (var round = 0; round < settings.PacedRounds; round++)
+            {
+                for (var m = 0; m < modes.Count; m++)
+                {
+                    var (client, admin) = clients[m];
+                    using var sampling = new CancellationTokenSource();
+                    var lagSampler = SampleDurableLagAsync(admin, sampling.Token);
+                    paced[m].AddRange(await Task.WhenAll(Enumerable.Range(0, settings.Streams).Select(i => StreamProbe.RunAsync(client, settings.Tokens, settings.TokensPerSecond, $"paced stream {round}.{i}"))));
+                    await sampling.CancelAsync();
+                    lags[m].AddRange(await lagSampler);
+                }
+            }
+
+            // The server's own time before the first event: one response at a time, time to first token 0.
+            var background = modes.Select(_ => new List<double>()).ToList();
+            var foreground = modes.Select(_ => new List<double>()).ToList();
+            for (var i = 0; i < settings.FirstEventSamples; i++)
+            {
+                for (var m = 0; m < modes.Count; m++)
+                {
+                    var client = clients[m].Client;
+                    background[m].Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: true, detailed: false)).FirstEventMs);
+                    foreground[m].Add((await StreamProbe.RunAsync(client, 3, 0, $"first event {i}", background: false, detailed: false)).FirstEventMs);
+                }
+            }
+
+            // Hot resume: finished responses still in memory.
+            var results = new List<ModeResult>();
+            for (var m = 0; m < modes.Count; m++)
+            {
+                var (client, admin) = clients[m];
+                var finished = new List<string>();
+                for (var i = 0; i < 10; i++)
+                {
+                    finished.Add(await CreateFinishedAsync(client, admin, $"resume {i}", 2_000));
+                }
+
+                var hotResumes = await ResumeProbe.MeasureAsync(client, finished, 2_000, settings.Resumes, seed: 7);
+                results.Add(new ModeResult(
+                    modes[m],
+                    Sorted(paced[m].SelectMany(t => t.Latencies)),
+                    Sorted(paced[m].SelectMany(t => t.Gaps)),
+                    Sorted(background[m]),
+                    Sorted(foreground[m]),
+                    saturations[modes[m]],
+                    Sorted(lags[m]),
+                    hotResumes));
+            }
+
+            return results;
+        }
+        finally
         {
-            finished.Add(await CreateFinishedAsync(client, admin, $"resume {i}", 2_000));
-        }
+            foreach (var (client, admin) in clients)
+            {
+                client.Dispose();
+                admin.Dispose();
+            }
 
-        var hotResumes = await ResumeProbe.MeasureAsync(client, finished, 2_000, settings.Resumes, seed: 7);
-        return new ModeResult(
-            mode,
-            Sorted(paced.SelectMany(t => t.Latencies)),
-            Sorted(paced.SelectMany(t => t.Gaps)),
-            Sorted(background),
-            Sorted(foreground),
-            saturation,
-            lags,
-            hotResumes);
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>
