@@ -50,6 +50,7 @@ internal sealed partial class FasterEventLog
     // rather than writing over durable data.
     private async Task OpenAsync(CancellationToken cancellationToken, bool reopening = false)
     {
+        BlockingWriteThreads.Reserve(BlockingWriteThreads.InFlightWrites(_options));
         System.IO.Directory.CreateDirectory(Directory);
         var logPath = Path.Combine(Directory, LogFileName);
         var hadData = System.IO.Directory.EnumerateFiles(Directory, LogFileName + ".*").Any(file => new FileInfo(file).Length > 0);

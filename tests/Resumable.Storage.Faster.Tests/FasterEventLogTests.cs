@@ -33,6 +33,20 @@ public sealed class FasterEventLogTests() : WalTests("faster")
     }
 
     [Fact]
+    public async Task Open_RaisesTheThreadPoolMinimum_ByTheWritesAStalledDiskCanHoldBlocked()
+    {
+        // Each write in flight holds a pool thread for as long as the disk takes (FileStream on Linux): the pool's
+        // minimum must cover them on top of the cores, or streaming waits for the pool to inject threads.
+        await using var log = Open();
+        await log.RecoverAsync(CancellationToken.None);
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        var inFlight = BlockingWriteThreads.InFlightWrites(new WalOptions { PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 });
+        Assert.Equal(18, inFlight);
+        Assert.True(workers >= Environment.ProcessorCount + inFlight, $"the pool's minimum is {workers} worker threads");
+    }
+
+    [Fact]
     public async Task Recover_DeletedResponse_IsForgotten()
     {
         var kept = ResponseId.New();

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resumable.Storage.Faster;
+using Resumable.Testing;
+using Xunit.Abstractions;
+
+namespace Resumable.Server.Tests.Persistence;
+
+public class DiskStallTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AsyncDurability_WhileEveryDiskWriteStalls_ReadersGetWholeResponses_AndTheyBecomeDurableOnceItRecovers()
+    {
+        var disk = new StallingDisk();
+        await using var factory = ResumableAppFactory.Create(
+            new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = "Async" },
+            services =>
+            {
+                services.RemoveAll<ILogDeviceFactory>();
+                services.AddSingleton<ILogDeviceFactory>(disk);
+            });
+        var client = factory.CreateApiClient();
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        await client.WaitForTerminalAsync(await client.CreateBackgroundAsync("before the stall", ResponsesApi.Synthetic(10)));
+
+        // More than the log's 32 MiB of memory: page flushes stall, then the log is full and its writer waits.
+        disk.Stall();
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await client.CreateBackgroundAsync($"during the stall {i}", ResponsesApi.Synthetic(40_000)));
+        }
+
+        var streams = await Task.WhenAll(ids.Select(id => client.ReadAllEventsAsync(id))).WaitAsync(TimeSpan.FromSeconds(60));
+        foreach (var stream in streams)
+        {
+            Assert.Equal(Enumerable.Range(0, stream.Count).Select(i => (long)i), stream.Select(f => f.SequenceNumber));
+            Assert.Equal("response.completed", stream[^1].Event);
+        }
+
+        var held = disk.HeldWrites;
+        var lags = await Task.WhenAll(ids.Select(id => DurableLagAsync(admin, id)));
+        output.WriteLine($"writes held by the stalled disk: {held}; durable lag of each response: {string.Join(", ", lags)}");
+        Assert.True(held > 0, "no write reached the stalled disk");
+        Assert.All(lags, lag => Assert.True(lag > 0, "an event became durable while the disk stalled"));
+
+        disk.Recover();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var id in ids)
+        {
+            while (await DurableLagAsync(admin, id) > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{id} did not become durable after the disk recovered");
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<long> DurableLagAsync(HttpClient admin, string id) =>
+        (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
+}
