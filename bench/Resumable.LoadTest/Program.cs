@@ -108,6 +108,20 @@ internal static class Report
         }
 
         Line($"");
+        Line($"Every round, in the order run (events/s; the table above keeps each mode's best per stream count):");
+        Line($"");
+        Line($"| mode, round | {string.Join(" | ", settings.StreamCounts.Select(c => $"{c} stream{(c == 1 ? "" : "s")}"))} | server CPU s per M events |");
+        Line($"|---|{string.Concat(settings.StreamCounts.Select(_ => "---|"))}---|");
+        for (var round = 0; round < results.Max(r => r.Saturation.Rounds.Count); round++)
+        {
+            foreach (var r in results.Where(r => round < r.Saturation.Rounds.Count))
+            {
+                var taken = r.Saturation.Rounds[round];
+                Line($"| {r.Mode}, {round + 1} | {string.Join(" | ", taken.Throughputs.Select(t => t.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))} | {taken.CpuSecondsPerMillionEvents:F1} |");
+            }
+        }
+
+        Line($"");
         Line($"### Write-ahead log under the saturation sweep");
         Line($"");
         Line($"| mode | events per commit | commits/s | bytes per event | max commit ms | durable lag p50 | p99 (paced load, events) |");

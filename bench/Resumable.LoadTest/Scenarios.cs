@@ -38,6 +38,9 @@ internal sealed record Saturation(
     double MaxCommitMs,
     double BytesPerEvent)
 {
+    /// <summary>The rounds this figure was chosen from (empty for a single round's own figures).</summary>
+    public IReadOnlyList<Saturation> Rounds { get; init; } = [];
+
     /// <summary>
     /// The best of several rounds: per stream count the highest throughput, and the lowest CPU per event (what the
     /// mode costs when the shared machine disturbs it least); the WAL figures of the round with the lowest CPU.
@@ -46,7 +49,7 @@ internal sealed record Saturation(
     {
         var leanest = rounds.MinBy(r => r.CpuSecondsPerMillionEvents)!;
         var throughputs = rounds[0].Throughputs.Select((t, i) => rounds.Select(r => r.Throughputs[i]).MaxBy(x => x.EventsPerSecond)!).ToList();
-        return leanest with { Throughputs = throughputs };
+        return leanest with { Throughputs = throughputs, Rounds = rounds };
     }
 }
 
