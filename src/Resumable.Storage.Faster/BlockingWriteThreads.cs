@@ -18,26 +18,22 @@ internal static class BlockingWriteThreads
 
     /// <summary>
     /// Raises the pool's minimum so that it covers <paramref name="writes"/> blocked writes on top of the minimum it
-    /// had before the first reservation; returns the threads added now (0 when an earlier reservation covers it).
+    /// had before the first reservation; an earlier, larger reservation already covers it.
     /// </summary>
-    public static int Reserve(int writes)
+    public static void Reserve(int writes)
     {
         lock (Gate)
         {
             if (writes <= reserved)
             {
-                return 0;
+                return;
             }
 
             ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-            var added = writes - reserved;
-            if (!ThreadPool.SetMinThreads(workers + added, completionPorts))
+            if (ThreadPool.SetMinThreads(workers + writes - reserved, completionPorts))
             {
-                return 0;
+                reserved = writes;
             }
-
-            reserved = writes;
-            return added;
         }
     }
 }

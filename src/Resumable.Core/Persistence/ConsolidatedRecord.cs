@@ -56,16 +56,13 @@ public static class ConsolidatedRecord
 
     /// <summary>
     /// Encodes <paramref name="frames"/> into <paramref name="destination"/>, which holds at least
-    /// <see cref="PayloadLength"/> bytes (the log writer encodes straight into the log's memory), and returns
-    /// the payload's length.
+    /// <see cref="PayloadLength"/> bytes (the log writer encodes straight into the log's memory).
     /// </summary>
-    public static int EncodeTo(Span<byte> destination, ReadOnlySpan<EventFrame> frames)
+    public static void EncodeTo(Span<byte> destination, ReadOnlySpan<EventFrame> frames)
     {
         BinaryPrimitives.WriteInt32LittleEndian(destination, frames.Length);
         var index = destination[CountSize..];
-        var dataStart = CountSize + (IndexEntrySize * frames.Length);
-        var data = destination[dataStart..];
-        var length = dataStart;
+        var data = destination[(CountSize + (IndexEntrySize * frames.Length))..];
         foreach (var frame in frames)
         {
             BinaryPrimitives.WriteInt64LittleEndian(index, frame.SequenceNumber);
@@ -73,10 +70,7 @@ public static class ConsolidatedRecord
             index = index[IndexEntrySize..];
             frame.Bytes.Span.CopyTo(data);
             data = data[frame.Bytes.Length..];
-            length += frame.Bytes.Length;
         }
-
-        return length;
     }
 
     /// <summary>Decodes a payload written by <see cref="EncodeTo"/>; throws <see cref="InvalidDataException"/> when it does not add up.</summary>
