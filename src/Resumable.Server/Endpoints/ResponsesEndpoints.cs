@@ -76,7 +76,12 @@ internal static class ResponsesEndpoints
         if (request.Stream)
         {
             // Read through the source: a quick response may already be finished, and even cold, by now.
-            var log = await services.Logs.OpenAsync(entry, context.RequestAborted).ConfigureAwait(false);
+            var (log, unreadable) = await ResponseLogReader.OpenAsync(services.Logs, entry, context.RequestAborted).ConfigureAwait(false);
+            if (log is null)
+            {
+                return unreadable!;
+            }
+
             return new SseFrameResult(entry, log, position: 0, cancelJobOnDisconnect: !request.Background, services.Streamer, services.Lifecycle);
         }
 
