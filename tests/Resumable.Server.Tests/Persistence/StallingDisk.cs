@@ -1,5 +1,6 @@
 using FASTER.core;
 using Resumable.Storage.Faster;
+using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Persistence;
 
@@ -35,25 +36,9 @@ internal sealed class StallingDisk : ILogDeviceFactory
         (this, write),
         preferLocal: false);
 
-    private sealed class Device(IDevice inner, StallingDisk disk) : StorageDeviceBase(inner.FileName, inner.SectorSize, inner.Capacity)
+    private sealed class Device(IDevice inner, StallingDisk disk) : WrappingLogDevice(inner)
     {
-        public override void Initialize(long segmentSize, LightEpoch? epoch = null, bool omitSegmentIdFromFilename = false)
-        {
-            base.Initialize(segmentSize, epoch, omitSegmentIdFromFilename);
-            inner.Initialize(segmentSize, epoch, omitSegmentIdFromFilename);
-        }
-
         public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
-            disk.Write(() => inner.WriteAsync(sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context));
-
-        public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
-            inner.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);
-
-        public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result) =>
-            inner.RemoveSegmentAsync(segment, callback, result);
-
-        public override long GetFileSize(int segment) => inner.GetFileSize(segment);
-
-        public override void Dispose() => inner.Dispose();
+            disk.Write(() => Inner.WriteAsync(sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context));
     }
 }
