@@ -243,18 +243,15 @@ internal static class Scenarios
     /// </summary>
     public static async Task<IdleResult> RunIdleReadersAsync(Settings settings)
     {
-        (int Readers, long RssBefore, long RssAfter) readers, http2Readers;
-        await using (var server = await ServerUnderTest.StartAsync("Async"))
+        async Task<(int Readers, long RssBefore, long RssAfter)> MeasureOnFreshServerAsync(Func<ServerUnderTest, HttpClient> createClient)
         {
-            using var client = server.CreateClient(ServerUnderTest.TenantKey);
-            readers = await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
+            await using var server = await ServerUnderTest.StartAsync("Async");
+            using var client = createClient(server);
+            return await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
         }
 
-        await using (var server = await ServerUnderTest.StartAsync("Async"))
-        {
-            using var client = server.CreateHttp2Client(ServerUnderTest.TenantKey);
-            http2Readers = await IdleReaders.MeasureAsync(server, client, settings.IdleReaders);
-        }
+        var readers = await MeasureOnFreshServerAsync(server => server.CreateClient(ServerUnderTest.TenantKey));
+        var http2Readers = await MeasureOnFreshServerAsync(server => server.CreateHttp2Client(ServerUnderTest.TenantKey));
 
         await using var plain = await ServerUnderTest.StartAsync("Async");
         var keepAlive = await IdleReaders.MeasureKeepAliveAsync(plain, settings.IdleReaders);
