@@ -11,6 +11,12 @@ internal sealed partial class FasterEventLog
     // Records in the log's memory that no commit has covered yet, in address order (one writer appends).
     private readonly ConcurrentQueue<AwaitingCommit> _awaitingCommit = new();
 
+    // The oldest of those, already taken off the queue, that the last commit did not cover (committer only).
+    // The committer takes entries off instead of peeking at them: ConcurrentQueue.TryPeek pins the queue's
+    // segment for observation, after which the queue never reuses its slots and allocates new segments
+    // all the time (about 32 bytes per record, and extra full collections under load).
+    private AwaitingCommit? _oldestAwaiting;
+
     // Responses of which the log lost or could not take a record (dropped while the log was failed, or larger
     // than a page): none of their later events is reported durable either, since a durable cursor must never
     // pass a missing event. They finish from memory.
@@ -434,9 +440,14 @@ internal sealed partial class FasterEventLog
     private void AdvanceCursors(long committedUntil)
     {
         var records = 0L;
-        while (_awaitingCommit.TryPeek(out var awaiting) && awaiting.Address < committedUntil)
+        while (TryTakeAwaiting(out var awaiting))
         {
-            _awaitingCommit.TryDequeue(out _);
+            if (awaiting.Address >= committedUntil)
+            {
+                _oldestAwaiting = awaiting;
+                break;
+            }
+
             if (awaiting.SequenceNumber >= 0)
             {
                 _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
@@ -471,6 +482,19 @@ internal sealed partial class FasterEventLog
         _releasable.Clear();
         Interlocked.Add(ref _recordsCommitted, records);
         Interlocked.Add(ref _pendingRecords, -records);
+    }
+
+    // The oldest record awaiting commit, in log order. Committer only (under the commit lock).
+    private bool TryTakeAwaiting(out AwaitingCommit awaiting)
+    {
+        if (_oldestAwaiting is { } oldest)
+        {
+            _oldestAwaiting = null;
+            awaiting = oldest;
+            return true;
+        }
+
+        return _awaitingCommit.TryDequeue(out awaiting);
     }
 
     // Keeps the newest few non-empty commit files; never runs once the log has faulted.
@@ -514,7 +538,7 @@ internal sealed partial class FasterEventLog
     // their cursors stay where they are, and sync readers get the frames from memory. Under the commit lock only.
     private void AbandonAwaitingCommit(string message)
     {
-        while (_awaitingCommit.TryDequeue(out var awaiting))
+        while (TryTakeAwaiting(out var awaiting))
         {
             if (awaiting.Address >= 0)
             {
