@@ -26,7 +26,8 @@ internal sealed partial class FasterEventLog
     // must hold a whole batch).
     private const int MaxBatchRecords = 512;
     private const int FasterEntryHeaderBytes = 12;
-    private readonly List<WalLogEntry> _batch = new(MaxBatchRecords);
+    private readonly WalLogEntry[] _batch = new WalLogEntry[MaxBatchRecords];
+    private int _batchCount;
     private int _batchBytes;
 
     // Whether the writer's last round took any record. After a round with records the writer lets the next ones
@@ -132,12 +133,12 @@ internal sealed partial class FasterEventLog
                     }
 
                     var footprint = FasterEntryLength(length);
-                    if (_batch.Count == MaxBatchRecords || _batchBytes + footprint > _maxBatchBytes)
+                    if (_batchCount == MaxBatchRecords || _batchBytes + footprint > _maxBatchBytes)
                     {
                         await FlushBatchAsync().ConfigureAwait(false);
                     }
 
-                    _batch.Add(entry);
+                    _batch[_batchCount++] = entry;
                     _batchBytes += footprint;
                 }
 
@@ -155,31 +156,30 @@ internal sealed partial class FasterEventLog
     private static int FasterEntryLength(int length) => FasterEntryHeaderBytes + ((length + 3) & ~3);
 
     // One batch is one TryEnqueue: one epoch enter/exit, one lock, contiguous addresses. When the log's memory is
-    // full (or anything goes wrong), the records go one by one through the slow path instead.
+    // full (a slow disk), the first record waits for room through the slow path and the rest is tried as one
+    // batch again: a flush frees at least a page, and a batch is at most a quarter of one, so a slow disk does not
+    // turn every record into a wait of its own. When anything goes wrong, the slow path reports it, record by record.
     private async ValueTask FlushBatchAsync()
     {
-        if (_batch.Count == 0)
+        var placed = 0;
+        while (placed < _batchCount)
         {
-            return;
+            if (_fault is null && TryEnqueueBatch(_log!, new ArraySegment<WalLogEntry>(_batch, placed, _batchCount - placed)))
+            {
+                break;
+            }
+
+            await WriteOneAsync(_batch[placed]).ConfigureAwait(false);
+            placed++;
         }
 
-        if (_fault is null && TryEnqueueBatch(_log!))
-        {
-            _batch.Clear();
-            _batchBytes = 0;
-            return;
-        }
-
-        foreach (var entry in _batch)
-        {
-            await WriteOneAsync(entry).ConfigureAwait(false);
-        }
-
-        _batch.Clear();
+        // The entries hold frames: none is kept alive by the writer once it is in the log.
+        Array.Clear(_batch, 0, _batchCount);
+        _batchCount = 0;
         _batchBytes = 0;
     }
 
-    private bool TryEnqueueBatch(FasterLog log)
+    private bool TryEnqueueBatch(FasterLog log, ArraySegment<WalLogEntry> entries)
     {
         long bytes = 0;
         lock (_liveGate)
@@ -187,7 +187,7 @@ internal sealed partial class FasterEventLog
             long address;
             try
             {
-                if (!log.TryEnqueue(_batch, out address))
+                if (!log.TryEnqueue(entries, out address))
                 {
                     return false;
                 }
@@ -199,7 +199,7 @@ internal sealed partial class FasterEventLog
             }
 
             // FasterLog placed the batch contiguously from its first address.
-            foreach (var entry in _batch)
+            foreach (var entry in entries)
             {
                 Register(entry.Record.Header, address);
                 Awaiting(entry.Record, address);
@@ -208,7 +208,7 @@ internal sealed partial class FasterEventLog
             }
         }
 
-        Interlocked.Add(ref _pendingRecords, _batch.Count);
+        Interlocked.Add(ref _pendingRecords, entries.Count);
         AddPendingBytes(bytes);
         return true;
     }
