@@ -121,8 +121,9 @@ internal static class Scenarios
                 }
             }
 
-            // Hot resume: finished responses still in memory.
-            var results = new List<ModeResult>();
+            // Hot resume: finished responses still in memory, the modes taking turns sample by sample (meanwhile the
+            // servers with a WAL move the paced load's responses out of memory once their hot period ends).
+            var probes = new List<ResumeProbe>();
             for (var m = 0; m < modes.Count; m++)
             {
                 var (client, admin) = clients[m];
@@ -132,7 +133,21 @@ internal static class Scenarios
                     finished.Add(await CreateFinishedAsync(client, admin, $"resume {i}", 2_000));
                 }
 
-                var hotResumes = await ResumeProbe.MeasureAsync(client, finished, 2_000, settings.Resumes, seed: 7);
+                probes.Add(new ResumeProbe(client, finished, 2_000, seed: 7));
+            }
+
+            var hotResumes = modes.Select(_ => new List<double>()).ToList();
+            for (var i = 0; i < settings.Resumes; i++)
+            {
+                for (var m = 0; m < modes.Count; m++)
+                {
+                    hotResumes[m].Add(await probes[m].MeasureOneAsync());
+                }
+            }
+
+            var results = new List<ModeResult>();
+            for (var m = 0; m < modes.Count; m++)
+            {
                 results.Add(new ModeResult(
                     modes[m],
                     Sorted(paced[m].SelectMany(t => t.Latencies)),
@@ -141,7 +156,7 @@ internal static class Scenarios
                     Sorted(foreground[m]),
                     saturations[modes[m]],
                     Sorted(lags[m]),
-                    hotResumes));
+                    Sorted(hotResumes[m])));
             }
 
             return results;
@@ -234,7 +249,7 @@ internal static class Scenarios
             }
         }
 
-        return await ResumeProbe.MeasureAsync(client, ids, 2_000, settings.Resumes, seed: 11);
+        return await new ResumeProbe(client, ids, 2_000, seed: 11).MeasureAsync(settings.Resumes);
     }
 
     /// <summary>
