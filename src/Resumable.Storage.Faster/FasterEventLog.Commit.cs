@@ -14,7 +14,7 @@ internal sealed partial class FasterEventLog
     // The oldest of those, already taken off the queue, that the last commit did not cover (committer only).
     // The committer takes entries off instead of peeking at them: ConcurrentQueue.TryPeek pins the queue's
     // segment for observation, after which the queue never reuses its slots and allocates new segments
-    // all the time (about 32 bytes per record, and extra full collections under load).
+    // all the time (a 64-byte slot per record, and extra full collections under load).
     private AwaitingCommit? _oldestAwaiting;
 
     // Responses of which the log lost or could not take a record (dropped while the log was failed, or larger
