@@ -17,6 +17,19 @@ namespace Resumable.Storage.Faster;
 internal readonly record struct AwaitingCommit(
     long Address, WalRecordKind Kind, string ResponseId, long SequenceNumber, EventFrame? Frame, IFrameSink? ReleaseTo, TaskCompletionSource<long>? Committed)
 {
+    /// <summary>
+    /// The entry for <paramref name="record"/> at <paramref name="address"/>; at -1 (not in the log) it carries no
+    /// sequence number, so that it never advances a durable cursor.
+    /// </summary>
+    public static AwaitingCommit Of(in PendingRecord record, long address) => new(
+        address,
+        record.Header.Kind,
+        record.Header.ResponseId,
+        address >= 0 && record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
+        record.Frame,
+        record.ReleaseTo,
+        record.Committed);
+
     /// <summary>The record will never be durable: readers get its frame from memory and a waiter learns why.</summary>
     public void Abandon(string reason)
     {

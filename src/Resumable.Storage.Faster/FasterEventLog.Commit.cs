@@ -256,15 +256,7 @@ internal sealed partial class FasterEventLog
         AddPendingBytes(entry.SerializedLength);
     }
 
-    private void Awaiting(in PendingRecord record, long address) =>
-        _awaitingCommit.Enqueue(new AwaitingCommit(
-            address,
-            record.Header.Kind,
-            record.Header.ResponseId,
-            record.Header.Kind == WalRecordKind.Event ? record.Header.SequenceNumber : -1,
-            record.Frame,
-            record.ReleaseTo,
-            record.Committed));
+    private void Awaiting(in PendingRecord record, long address) => _awaitingCommit.Enqueue(AwaitingCommit.Of(record, address));
 
     private void AddPendingBytes(long bytes)
     {
@@ -305,12 +297,9 @@ internal sealed partial class FasterEventLog
         record.Committed?.TrySetException(new IOException(reason));
         if (record.ReleaseTo is not null)
         {
-            _awaitingCommit.Enqueue(Abandoned(record) with { Committed = null });
+            _awaitingCommit.Enqueue(AwaitingCommit.Of(record, address: -1) with { Committed = null });
         }
     }
-
-    private static AwaitingCommit Abandoned(in PendingRecord record) =>
-        new(-1, record.Header.Kind, record.Header.ResponseId, -1, record.Frame, record.ReleaseTo, record.Committed);
 
     // A record larger than a log page cannot be held by FasterLog. Rather than fail the whole log, the response
     // stops being persisted: its durable cursor stays below the record, and a sync reader still gets the frame,
@@ -503,12 +492,11 @@ internal sealed partial class FasterEventLog
         try
         {
             var files = new DirectoryInfo(CommitDirectory).EnumerateFiles("commit.*")
-                .Select(file => (File: file, Number: long.TryParse(file.Name.Split('.')[1], out var number) ? number : -1))
-                .Where(commit => commit.Number >= 0)
-                .OrderByDescending(commit => commit.Number)
+                .Where(file => CommitNumberOf(file) >= 0)
+                .OrderByDescending(CommitNumberOf)
                 .ToList();
             var kept = 0;
-            foreach (var (file, _) in files)
+            foreach (var file in files)
             {
                 if (kept >= CommitFilesKept)
                 {

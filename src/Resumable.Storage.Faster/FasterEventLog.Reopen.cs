@@ -95,9 +95,8 @@ internal sealed partial class FasterEventLog
             _faulted = new CancellationTokenSource();
             while (_deletionsToRewrite.TryDequeue(out var responseId))
             {
-                var header = new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs());
-                var address = log.Enqueue(new WalLogEntry(new PendingRecord(header, ReadOnlyMemory<byte>.Empty)));
-                _awaitingCommit.Enqueue(new AwaitingCommit(address, WalRecordKind.Deleted, responseId, -1, null, null, null));
+                var deletion = new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty);
+                _awaitingCommit.Enqueue(AwaitingCommit.Of(deletion, log.Enqueue(new WalLogEntry(deletion))));
             }
 
             Interlocked.Increment(ref _reopens);
