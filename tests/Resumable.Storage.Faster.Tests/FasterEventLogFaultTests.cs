@@ -8,7 +8,8 @@ namespace Resumable.Storage.Faster.Tests;
 
 public sealed class FasterEventLogFaultTests() : WalTests("faults")
 {
-    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null) => TestWal.Open(LogDirectory.Path, cursors, devices);
+    private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null, DurabilityMode durability = DurabilityMode.Async) =>
+        TestWal.Open(LogDirectory.Path, cursors, devices, durability);
 
     [Theory]
     [InlineData(1, true)]
@@ -82,11 +83,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             }
             else
             {
-                for (var attempt = 0; attempt < 1_000 && log.Fault is not null; attempt++)
-                {
-                    await Task.Delay(5);
-                }
-
+                await WaitUntilAsync(() => log.Fault is null);
                 Assert.Null(log.Fault);
                 log.Enqueue(id, TestWal.Frame(written.Count, ResponseEventTypes.OutputTextDelta, "after the reopening"));
                 await Task.Delay(50);
@@ -114,7 +111,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
         var broken = ResponseId.New();
         var after = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        var devices = new FaultInjectingDeviceFactory(int.MaxValue, forever: false);
+        var devices = new FaultInjectingDeviceFactory();
         List<EventFrame> beforeFrames, afterFrames;
         var brokenFrames = new List<EventFrame>();
         long? brokenDurable;
@@ -140,12 +137,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
 
             // Healthy again: the log reopens by itself, without a restart.
             devices.Heal();
-            watch.Restart();
-            while (log.Fault is not null && watch.Elapsed < Bound)
-            {
-                await Task.Delay(5);
-            }
-
+            await WaitUntilAsync(() => log.Fault is null);
             Assert.Null(log.Fault);
             afterFrames = await TestWal.WriteResponseAsync(log, cursors, after, 50);
 
@@ -178,9 +170,9 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
     {
         var id = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        var devices = new FaultInjectingDeviceFactory(int.MaxValue, forever: false);
+        var devices = new FaultInjectingDeviceFactory();
         var sink = new OrderCheckingSink();
-        await using var log = TestWal.Open(LogDirectory.Path, cursors, devices, DurabilityMode.Sync);
+        await using var log = Open(cursors, devices, DurabilityMode.Sync);
         await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
         log.RecordCreated(id, TestWal.Created("sync through a fault"));
         const int Events = 600;
@@ -203,12 +195,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             }
         }
 
-        var watch = Stopwatch.StartNew();
-        while (sink.Count < Events && watch.Elapsed < Bound)
-        {
-            await Task.Delay(5);
-        }
-
+        await WaitUntilAsync(() => sink.Count >= Events);
         Assert.True(devices.FailedWrites > 0, "the disk never failed");
         Assert.Equal(Events, sink.Count);
         Assert.Null(sink.Problem);

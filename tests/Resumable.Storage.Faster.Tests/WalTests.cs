@@ -9,6 +9,16 @@ public abstract class WalTests(string directoryName) : IDisposable
 
     protected TempDirectory LogDirectory { get; } = new(directoryName);
 
+    /// <summary>Polls <paramref name="condition"/> until it holds or <see cref="Bound"/> has passed; the caller asserts.</summary>
+    protected static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+    }
+
     public void Dispose()
     {
         LogDirectory.Dispose();

@@ -119,6 +119,28 @@ public static class ResponsesApi
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>How many events of a response are ahead of its durable cursor (with the admin key).</summary>
+    public static async Task<long> DurableLagAsync(this HttpClient admin, string id) =>
+        (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
+
+    /// <summary>Waits, within <paramref name="timeout"/>, until every event of a response is durable (with the admin key).</summary>
+    public static async Task WaitUntilDurableAsync(this HttpClient admin, string id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await admin.DurableLagAsync(id) is var lag && lag > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{id} still has {lag} events that are not durable.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The events' bytes back to back, exactly as they were streamed.</summary>
+    public static byte[] RawBytes(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
+
     /// <summary>The concatenated deltas of a list of events.</summary>
     public static string DeltaText(IEnumerable<SseFrame> frames) =>
         string.Concat(frames.Where(f => f.Event == "response.output_text.delta").Select(f => f.Json.GetProperty("delta").GetString()));

@@ -8,8 +8,6 @@ public class ResumeTests(ResumableAppFactory factory, ITestOutputHelper output) 
 {
     private readonly HttpClient _client = factory.CreateApiClient();
 
-    private static byte[] Concat(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
-
     [Fact]
     public async Task Resume_RandomLiveCutsByManyConcurrentReaders_ReassembleTheStreamByteForByte()
     {
@@ -23,7 +21,7 @@ public class ResumeTests(ResumableAppFactory factory, ITestOutputHelper output) 
             var readers = Enumerable.Range(0, 8).Select(i => ReadWithOneCutAsync(id, random.Next(1, 200), useHeader: i % 2 == 0)).ToArray();
             var reassembled = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
 
-            var reference = Concat(await _client.ReadAllEventsAsync(id));
+            var reference = ResponsesApi.RawBytes(await _client.ReadAllEventsAsync(id));
             foreach (var (bytes, cut) in reassembled)
             {
                 Assert.True(reference.AsSpan().SequenceEqual(bytes), $"reader cut after {cut} events differs from the uninterrupted stream (seed {seed})");
@@ -42,7 +40,7 @@ public class ResumeTests(ResumableAppFactory factory, ITestOutputHelper output) 
         for (var cut = 0; cut < full.Count; cut++)
         {
             var rest = await _client.ReadAllEventsAsync(id, startingAfter: full[cut].SequenceNumber);
-            Assert.Equal(Concat(full.Skip(cut + 1)), Concat(rest));
+            Assert.Equal(ResponsesApi.RawBytes(full.Skip(cut + 1)), ResponsesApi.RawBytes(rest));
         }
     }
 
@@ -102,14 +100,14 @@ public class ResumeTests(ResumableAppFactory factory, ITestOutputHelper output) 
 
         if (received.Count > 0 && received[^1].IsTerminal)
         {
-            return (Concat(received), cutAfterEvents);
+            return (ResponsesApi.RawBytes(received), cutAfterEvents);
         }
 
         var cursor = received[^1].SequenceNumber;
         var rest = useHeader
             ? await ReadRestAsync(await _client.OpenStreamAsync(id, lastEventId: cursor))
             : await ReadRestAsync(await _client.OpenStreamAsync(id, startingAfter: cursor));
-        return (Concat(received.Concat(rest)), cutAfterEvents);
+        return (ResponsesApi.RawBytes(received.Concat(rest)), cutAfterEvents);
     }
 
     private static async Task<List<SseFrame>> ReadRestAsync((HttpResponseMessage Response, SseReader Reader) stream)

@@ -14,52 +14,51 @@ public class DiskStallTests(ITestOutputHelper output)
         using var data = new TempDirectory("stall");
         var settings = new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = "Async", ["Resumable:Wal:Directory"] = data.Path };
         var disk = new StallingDisk();
-        await using var factory = ResumableAppFactory.Create(
+        var ids = new List<string>();
+        List<SseFrame>[] streams;
+        await using (var factory = ResumableAppFactory.Create(
             settings,
             services =>
             {
                 services.RemoveAll<ILogDeviceFactory>();
                 services.AddSingleton<ILogDeviceFactory>(disk);
-            });
-        var client = factory.CreateApiClient();
-        var admin = factory.CreateApiClient(TestKeys.Admin);
-        await client.WaitForTerminalAsync(await client.CreateBackgroundAsync("before the stall", ResponsesApi.Synthetic(10)));
-
-        // More than the log's 32 MiB of memory: page flushes stall, then the log is full and its writer waits.
-        disk.Stall();
-        var ids = new List<string>();
-        for (var i = 0; i < 4; i++)
+            }))
         {
-            ids.Add(await client.CreateBackgroundAsync($"during the stall {i}", ResponsesApi.Synthetic(40_000)));
-        }
+            var client = factory.CreateApiClient();
+            var admin = factory.CreateApiClient(TestKeys.Admin);
+            await client.WaitForTerminalAsync(await client.CreateBackgroundAsync("before the stall", ResponsesApi.Synthetic(10)));
 
-        var streams = await Task.WhenAll(ids.Select(id => client.ReadAllEventsAsync(id))).WaitAsync(TimeSpan.FromSeconds(60));
-        foreach (var stream in streams)
-        {
-            Assert.Equal(Enumerable.Range(0, stream.Count).Select(i => (long)i), stream.Select(f => f.SequenceNumber));
-            Assert.Equal("response.completed", stream[^1].Event);
-        }
-
-        var held = disk.HeldWrites;
-        var lags = await Task.WhenAll(ids.Select(id => DurableLagAsync(admin, id)));
-        output.WriteLine($"writes held by the stalled disk: {held}; durable lag of each response: {string.Join(", ", lags)}");
-        Assert.True(held > 0, "no write reached the stalled disk");
-        Assert.All(lags, lag => Assert.True(lag > 0, "an event became durable while the disk stalled"));
-
-        disk.Recover();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        foreach (var id in ids)
-        {
-            while (await DurableLagAsync(admin, id) > 0)
+            // More than the log's 32 MiB of memory: page flushes stall, then the log is full and its writer waits.
+            disk.Stall();
+            for (var i = 0; i < 4; i++)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"{id} did not become durable after the disk recovered");
-                await Task.Delay(50);
+                ids.Add(await client.CreateBackgroundAsync($"during the stall {i}", ResponsesApi.Synthetic(40_000)));
+            }
+
+            streams = await Task.WhenAll(ids.Select(id => client.ReadAllEventsAsync(id))).WaitAsync(TimeSpan.FromSeconds(60));
+            foreach (var stream in streams)
+            {
+                Assert.Equal(Enumerable.Range(0, stream.Count).Select(i => (long)i), stream.Select(f => f.SequenceNumber));
+                Assert.Equal("response.completed", stream[^1].Event);
+            }
+
+            var held = disk.HeldWrites;
+            var lags = await Task.WhenAll(ids.Select(id => admin.DurableLagAsync(id)));
+            output.WriteLine($"writes held by the stalled disk: {held}; durable lag of each response: {string.Join(", ", lags)}");
+            Assert.True(held > 0, "no write reached the stalled disk");
+            Assert.All(lags, lag => Assert.True(lag > 0, "an event became durable while the disk stalled"));
+
+            disk.Recover();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            foreach (var id in ids)
+            {
+                await admin.WaitUntilDurableAsync(id, deadline - DateTime.UtcNow);
             }
         }
 
         // What the log took while its memory was full (record by record, then in batches again) is whole and in
-        // order: a restarted node replays every response byte for byte as it was streamed.
-        await factory.DisposeAsync(); // the same directory, now on a responsive disk (disposing twice is harmless)
+        // order: a node restarted on the same directory, now on a responsive disk, replays every response byte for
+        // byte as it was streamed.
         await using var restarted = ResumableAppFactory.Create(settings);
         var replayClient = restarted.CreateApiClient();
         for (var i = 0; i < ids.Count; i++)
@@ -68,7 +67,4 @@ public class DiskStallTests(ITestOutputHelper output)
             Assert.Equal(streams[i].Select(frame => Convert.ToHexString(frame.Raw)), replayed.Select(frame => Convert.ToHexString(frame.Raw)));
         }
     }
-
-    private static async Task<long> DurableLagAsync(HttpClient admin, string id) =>
-        (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
 }

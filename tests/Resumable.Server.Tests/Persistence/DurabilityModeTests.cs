@@ -16,8 +16,6 @@ public class DurabilityModeTests
         return ResumableAppFactory.Create(settings);
     }
 
-    private static byte[] Bytes(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
-
     [Theory]
     [InlineData("None")]
     [InlineData("Async")]
@@ -35,7 +33,7 @@ public class DurabilityModeTests
         Assert.Equal("response.completed", full[^1].Event);
         for (var cut = 0; cut < full.Count; cut++)
         {
-            Assert.Equal(Bytes(full.Skip(cut + 1)), Bytes(await client.ReadAllEventsAsync(id, startingAfter: full[cut].SequenceNumber)));
+            Assert.Equal(ResponsesApi.RawBytes(full.Skip(cut + 1)), ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id, startingAfter: full[cut].SequenceNumber)));
         }
 
         var streamedLive = await live.WaitAsync(TimeSpan.FromSeconds(30));
@@ -95,12 +93,12 @@ public class DurabilityModeTests
             var client = first.CreateApiClient();
             id = await client.CreateBackgroundAsync("survives a restart 🚀", ResponsesApi.Synthetic(50));
             await client.WaitForTerminalAsync(id);
-            before = Bytes(await client.ReadAllEventsAsync(id));
+            before = ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id));
         }
 
         await using var second = Server(mode, directory.Path);
         var again = second.CreateApiClient();
-        Assert.Equal(before, Bytes(await again.ReadAllEventsAsync(id)));
+        Assert.Equal(before, ResponsesApi.RawBytes(await again.ReadAllEventsAsync(id)));
         Assert.Equal("completed", (await again.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString());
         Assert.Equal("survives a restart 🚀", (await again.GetJsonAsync($"v1/responses/{id}/input_items")).GetProperty("data")[0].GetProperty("content")[0].GetProperty("text").GetString());
     }

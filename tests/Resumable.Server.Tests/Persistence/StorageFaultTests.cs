@@ -17,19 +17,6 @@ public class StorageFaultTests(ITestOutputHelper output)
         ["Resumable:Wal:MemorySizeBytes"] = (1 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    // A response is "committed" only once its durable cursor has reached its last event (bounded wait).
-    private static async Task WaitUntilDurableAsync(HttpClient admin, string id)
-    {
-        var lag = -1L;
-        for (var attempt = 0; attempt < 500 && lag != 0; attempt++)
-        {
-            lag = (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
-            await Task.Delay(lag == 0 ? 0 : 10);
-        }
-
-        Assert.Equal(0, lag);
-    }
-
     [Fact]
     public async Task DiskFull_RefusesNewJobsWith503_KeepsRunningStreams_ReopensOnceThereIsRoom_AndRestartRecovers()
     {
@@ -46,7 +33,7 @@ public class StorageFaultTests(ITestOutputHelper output)
             var admin = factory.CreateApiClient(TestKeys.Admin);
             beforeFault = await client.CreateBackgroundAsync("before the disk filled", ResponsesApi.Synthetic(20));
             await client.WaitForTerminalAsync(beforeFault);
-            await WaitUntilDurableAsync(admin, beforeFault);
+            await admin.WaitUntilDurableAsync(beforeFault, TimeSpan.FromSeconds(10));
             var running = await client.CreateBackgroundAsync("keeps streaming", ResponsesApi.Synthetic(400, tokensPerSecond: 200));
             var runningStream = client.ReadAllEventsAsync(running);
 
@@ -99,8 +86,8 @@ public class StorageFaultTests(ITestOutputHelper output)
             Assert.Null((await admin.GetJsonAsync("admin/stats")).GetProperty("wal").GetProperty("fault").GetString());
             afterReopen = await client.CreateBackgroundAsync("after the log reopened", ResponsesApi.Synthetic(50));
             await client.WaitForTerminalAsync(afterReopen);
-            afterReopenBytes = (await client.ReadAllEventsAsync(afterReopen)).SelectMany(f => f.Raw).ToArray();
-            await WaitUntilDurableAsync(admin, afterReopen);
+            afterReopenBytes = ResponsesApi.RawBytes(await client.ReadAllEventsAsync(afterReopen));
+            await admin.WaitUntilDurableAsync(afterReopen, TimeSpan.FromSeconds(10));
         }
 
         // A restart recovers what was committed before the fault and after the reopening.
@@ -108,7 +95,7 @@ public class StorageFaultTests(ITestOutputHelper output)
         var again = restarted.CreateApiClient();
         Assert.Equal("completed", (await again.GetJsonAsync($"v1/responses/{beforeFault}")).GetProperty("status").GetString());
         Assert.Equal("response.completed", (await again.ReadAllEventsAsync(beforeFault))[^1].Event);
-        Assert.Equal(afterReopenBytes, (await again.ReadAllEventsAsync(afterReopen)).SelectMany(f => f.Raw).ToArray());
+        Assert.Equal(afterReopenBytes, ResponsesApi.RawBytes(await again.ReadAllEventsAsync(afterReopen)));
         Assert.Equal(HttpStatusCode.OK, (await again.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "healthy again", background = true })).StatusCode);
     }
 }

@@ -25,12 +25,18 @@ public class ColdReplayTests
         return ResumableAppFactory.Create(settings, services => services.AddSingleton<TimeProvider>(clock));
     }
 
-    private static byte[] Bytes(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
-
     private static async Task<string> StorageOfAsync(HttpClient admin, string id) =>
         (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString()!;
 
     // The cooler runs with every sweep (50 ms in tests); bounded wait for it.
+    // The operator list shows summaries only (no events are read), so it can tell when a response went cold
+    // even where reading its events would fail.
+    private static async Task<string?> ListedStorageOfAsync(HttpClient admin, string id) =>
+        (await admin.GetJsonAsync("admin/responses")).GetProperty("data").EnumerateArray()
+            .Where(response => response.GetProperty("id").GetString() == id)
+            .Select(response => response.GetProperty("storage").GetString())
+            .FirstOrDefault();
+
     private static async Task WaitForStorageAsync(HttpClient admin, string id, string storage)
     {
         for (var attempt = 0; attempt < 400 && await StorageOfAsync(admin, id) != storage; attempt++)
@@ -62,17 +68,17 @@ public class ColdReplayTests
         await WaitForStorageAsync(admin, id, "wal");
 
         var cold = await client.ReadAllEventsAsync(id);
-        Assert.Equal(Bytes(hot), Bytes(cold));
+        Assert.Equal(ResponsesApi.RawBytes(hot), ResponsesApi.RawBytes(cold));
         for (var cut = 0; cut < hot.Count; cut++)
         {
-            Assert.Equal(Bytes(hot.Skip(cut + 1)), Bytes(await client.ReadAllEventsAsync(id, startingAfter: hot[cut].SequenceNumber)));
+            Assert.Equal(ResponsesApi.RawBytes(hot.Skip(cut + 1)), ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id, startingAfter: hot[cut].SequenceNumber)));
         }
 
         var (response, reader) = await client.OpenStreamAsync(id, lastEventId: hot[^3].SequenceNumber);
         using (response)
         await using (reader)
         {
-            Assert.Equal(Bytes(hot.TakeLast(2)), Bytes(await reader.ReadToEndAsync()));
+            Assert.Equal(ResponsesApi.RawBytes(hot.TakeLast(2)), ResponsesApi.RawBytes(await reader.ReadToEndAsync()));
         }
 
         Assert.Equal(hotObject, (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText());
@@ -123,14 +129,14 @@ public class ColdReplayTests
             id = await client.CreateBackgroundAsync("cold across restarts", ResponsesApi.Synthetic(80));
             await client.WaitForTerminalAsync(id);
             await WaitForStorageAsync(first.CreateApiClient(TestKeys.Admin), id, "wal");
-            before = Bytes(await client.ReadAllEventsAsync(id));
+            before = ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id));
             beforeObject = (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText();
         }
 
         await using var second = Server(new FakeTimeProvider(), directory: directory.Path);
         var again = second.CreateApiClient();
         Assert.Equal("wal", await StorageOfAsync(second.CreateApiClient(TestKeys.Admin), id));
-        Assert.Equal(before, Bytes(await again.ReadAllEventsAsync(id)));
+        Assert.Equal(before, ResponsesApi.RawBytes(await again.ReadAllEventsAsync(id)));
         Assert.Equal(beforeObject, (await again.GetJsonAsync($"v1/responses/{id}")).GetRawText());
     }
 
@@ -162,8 +168,7 @@ public class ColdReplayTests
         var id = await client.CreateBackgroundAsync("reclaimed under a reader", ResponsesApi.Synthetic(20));
         await client.WaitForTerminalAsync(id);
 
-        // The operator list shows summaries only (no events are read), so it can tell when the response went cold.
-        for (var attempt = 0; attempt < 400 && !(await admin.GetJsonAsync("admin/responses")).GetProperty("data").EnumerateArray().Any(r => r.GetProperty("id").GetString() == id && r.GetProperty("storage").GetString() == "wal"); attempt++)
+        for (var attempt = 0; attempt < 400 && await ListedStorageOfAsync(admin, id) != "wal"; attempt++)
         {
             await Task.Delay(25);
         }

@@ -9,8 +9,6 @@ namespace Resumable.Server.Tests.Streaming;
 /// </summary>
 public class Http2StreamingTests(ResumableAppFactory factory) : IClassFixture<ResumableAppFactory>
 {
-    private static byte[] Concat(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();
-
     [Fact]
     public async Task Http2_ManyReadersOnOneConnection_EachReceivesTheSameBytesAsAnHttp11Reader()
     {
@@ -26,11 +24,11 @@ public class Http2StreamingTests(ResumableAppFactory factory) : IClassFixture<Re
             {
                 Assert.Equal(HttpVersion.Version20, response.Version);
                 Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-                return Concat(await reader.ReadToEndAsync());
+                return ResponsesApi.RawBytes(await reader.ReadToEndAsync());
             }
         })).WaitAsync(TimeSpan.FromSeconds(60));
 
-        var reference = Concat(await http11.ReadAllEventsAsync(id));
+        var reference = ResponsesApi.RawBytes(await http11.ReadAllEventsAsync(id));
         Assert.All(readers, bytes => Assert.True(reference.AsSpan().SequenceEqual(bytes), "an HTTP/2 reader's stream differs from the HTTP/1.1 replay"));
     }
 
@@ -47,7 +45,7 @@ public class Http2StreamingTests(ResumableAppFactory factory) : IClassFixture<Re
         await using (reader)
         {
             Assert.Equal(HttpVersion.Version20, response.Version);
-            Assert.Equal(Concat(full.Skip(10)), Concat(await reader.ReadToEndAsync()));
+            Assert.Equal(ResponsesApi.RawBytes(full.Skip(10)), ResponsesApi.RawBytes(await reader.ReadToEndAsync()));
         }
     }
 
