@@ -25,9 +25,7 @@ internal static class BenchResponses
         var frames = new EventFrame[count];
         for (var i = 0; i < count; i++)
         {
-            var writer = SseFrameEncoder.ForCurrentThread.Begin(i, ResponseEventTypes.OutputTextDelta);
-            ResponseEventPayloads.WriteFields(writer, ResponseEventKind.OutputTextDelta, entry, Delta);
-            frames[i] = new EventFrame(i, ResponseEventTypes.OutputTextDelta, SseFrameEncoder.ForCurrentThread.Finish());
+            frames[i] = ResponseEventPayloads.EncodeFrame(i, ResponseEventKind.OutputTextDelta, entry, Delta);
         }
 
         return frames;

@@ -12,11 +12,5 @@ public class FrameEncodingBenchmarks
     private long _sequence;
 
     [Benchmark]
-    public EventFrame EncodeDeltaFrame()
-    {
-        var sequence = _sequence++;
-        var writer = SseFrameEncoder.ForCurrentThread.Begin(sequence, ResponseEventTypes.OutputTextDelta);
-        ResponseEventPayloads.WriteFields(writer, ResponseEventKind.OutputTextDelta, _entry, BenchResponses.Delta);
-        return new EventFrame(sequence, ResponseEventTypes.OutputTextDelta, SseFrameEncoder.ForCurrentThread.Finish());
-    }
+    public EventFrame EncodeDeltaFrame() => ResponseEventPayloads.EncodeFrame(_sequence++, ResponseEventKind.OutputTextDelta, _entry, BenchResponses.Delta);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Resumable.Core.Responses;
 
@@ -29,6 +30,19 @@ internal static class ResponseEventPayloads
 
     /// <summary>Whether the kind ends the response.</summary>
     public static bool IsTerminal(ResponseEventKind kind) => kind >= ResponseEventKind.Completed;
+
+    /// <summary>
+    /// Encodes one event as its complete SSE frame, the bytes every reader and the WAL share (the sequencer's
+    /// one encoding per event).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static EventFrame EncodeFrame(long sequenceNumber, ResponseEventKind kind, ResponseEntry entry, string? delta)
+    {
+        var type = TypeOf(kind);
+        var encoder = SseFrameEncoder.ForCurrentThread;
+        WriteFields(encoder.Begin(sequenceNumber, type), kind, entry, delta);
+        return new EventFrame(sequenceNumber, type, encoder.Finish());
+    }
 
     /// <summary>Writes the kind's fields; <paramref name="delta"/> is used by text deltas only.</summary>
     public static void WriteFields(Utf8JsonWriter writer, ResponseEventKind kind, ResponseEntry entry, string? delta)

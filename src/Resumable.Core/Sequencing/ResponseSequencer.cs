@@ -21,12 +21,7 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
     /// </summary>
     public EventFrame Append(ResponseEntry entry, ResponseEventKind kind, string? delta = null)
     {
-        var sequenceNumber = entry.NextSequenceNumber++;
-        var type = ResponseEventPayloads.TypeOf(kind);
-        var encoder = SseFrameEncoder.ForCurrentThread;
-        var writer = encoder.Begin(sequenceNumber, type);
-        ResponseEventPayloads.WriteFields(writer, kind, entry, delta);
-        var frame = new EventFrame(sequenceNumber, type, encoder.Finish());
+        var frame = ResponseEventPayloads.EncodeFrame(entry.NextSequenceNumber++, kind, entry, delta);
 
         // store:false responses are never retrievable, so they are never persisted either.
         if (!entry.Request.Store)
