@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release bench/Resumable.LoadTest
 dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll --out docs/benchmarks
+# Only this run's reports are copied: earlier runs' (of benchmarks since renamed or removed) are cleared first.
+rm -rf BenchmarkDotNet.Artifacts
 dotnet run -c Release --project bench/Resumable.Benchmarks -- --filter '*' --job short --exporters github
 mkdir -p docs/benchmarks/micro
 cp BenchmarkDotNet.Artifacts/results/*-report-github.md docs/benchmarks/micro/

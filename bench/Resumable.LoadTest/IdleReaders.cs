@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace Resumable.LoadTest;
 
@@ -12,21 +10,14 @@ internal static class IdleReaders
     /// Over HTTP/1.1 every reader is a connection of its own; over HTTP/2 (<paramref name="client"/> from
     /// <see cref="ServerUnderTest.CreateHttp2Client"/>) the readers share connections, up to Kestrel's 100 streams each.
     /// </remarks>
-    public static async Task<(int Readers, long RssBefore, long RssAfter)> MeasureAsync(ServerUnderTest server, HttpClient client, int readers)
+    public static async Task<RssSample> MeasureAsync(ServerUnderTest server, HttpClient client, int readers)
     {
         // Ten responses that sit before their first token for ten minutes: their readers get response.created
         // and response.in_progress, then nothing but keep-alive comments.
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)
         {
-            var created = await client.PostAsJsonAsync("v1/responses", new
-            {
-                model = "synthetic",
-                input = $"idle {i}",
-                background = true,
-                metadata = new Dictionary<string, string> { ["synthetic_ttft_ms"] = "600000", ["synthetic_output_tokens"] = "1" },
-            });
-            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+            ids.Add(await BackgroundResponses.CreateAsync(client, $"idle {i}", new() { ["synthetic_ttft_ms"] = "600000", ["synthetic_output_tokens"] = "1" }));
         }
 
         await Task.Delay(1_000);
@@ -59,14 +50,14 @@ internal static class IdleReaders
             await client.PostAsync($"v1/responses/{id}/cancel", null);
         }
 
-        return (open.Count, before, after);
+        return new RssSample(open.Count, before, after);
     }
 
     /// <summary>
     /// The same number of plain idle keep-alive connections (one <c>GET /healthz</c> each, then nothing), over raw
     /// sockets: Kestrel's own cost per connection, the floor under any idle reader's.
     /// </summary>
-    public static async Task<(int Connections, long RssBefore, long RssAfter)> MeasureKeepAliveAsync(ServerUnderTest server, int connections)
+    public static async Task<RssSample> MeasureKeepAliveAsync(ServerUnderTest server, int connections)
     {
         var request = Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
         var buffer = new byte[4096];
@@ -85,7 +76,7 @@ internal static class IdleReaders
             }
 
             await Task.Delay(2_000);
-            return (sockets.Count, before, server.ResidentBytes);
+            return new RssSample(sockets.Count, before, server.ResidentBytes);
         }
         finally
         {

@@ -15,7 +15,7 @@ if (args.Contains("--idle-only"))
 {
     // Only the idle-reader measurement, e.g. to try server settings through environment variables.
     var only = await Scenarios.RunIdleReadersAsync(settings);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Readers:N0} idle readers: {only.BytesPerReader / 1024:F1} KiB each over HTTP/1.1, {only.BytesPerHttp2Reader / 1024:F1} KiB over HTTP/2; {only.Connections:N0} idle keep-alive connections: {only.BytesPerConnection / 1024:F1} KiB each"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Http1Readers.Count:N0} idle readers: {only.Http1Readers.BytesEach / 1024:F1} KiB each over HTTP/1.1, {only.Http2Readers.BytesEach / 1024:F1} KiB over HTTP/2; {only.KeepAliveConnections.Count:N0} idle keep-alive connections: {only.KeepAliveConnections.BytesEach / 1024:F1} KiB each"));
     return;
 }
 
@@ -99,8 +99,10 @@ internal static class Report
         Line($"");
         Line($"### Throughput at saturation (unpaced; events and MB delivered per second, all streams together)");
         Line($"");
-        Line($"| mode | {string.Join(" | ", settings.StreamCounts.Select(c => $"{c} stream{(c == 1 ? "" : "s")}"))} | server CPU s per M events |");
-        Line($"|---|{string.Concat(settings.StreamCounts.Select(_ => "---|"))}---|");
+        var streamColumns = $"{string.Join(" | ", settings.StreamCounts.Select(c => $"{c} stream{(c == 1 ? "" : "s")}"))} | server CPU s per M events |";
+        var streamRule = $"|---|{string.Concat(settings.StreamCounts.Select(_ => "---|"))}---|";
+        Line($"| mode | {streamColumns}");
+        Line($"{streamRule}");
         foreach (var r in results)
         {
             var cells = r.Throughputs.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t.EventsPerSecond:N0} ev/s, {t.MegabytesPerSecond:F1} MB/s ({t.EventsPerSecond / none.Throughputs[i].EventsPerSecond:P0})"));
@@ -110,8 +112,8 @@ internal static class Report
         Line($"");
         Line($"Every round, in the order run (events/s; the table above keeps each mode's best per stream count):");
         Line($"");
-        Line($"| mode, round | {string.Join(" | ", settings.StreamCounts.Select(c => $"{c} stream{(c == 1 ? "" : "s")}"))} | server CPU s per M events |");
-        Line($"|---|{string.Concat(settings.StreamCounts.Select(_ => "---|"))}---|");
+        Line($"| mode, round | {streamColumns}");
+        Line($"{streamRule}");
         for (var round = 0; round < results.Max(r => r.Saturation.Rounds.Count); round++)
         {
             foreach (var r in results.Where(r => round < r.Saturation.Rounds.Count))
@@ -145,13 +147,14 @@ internal static class Report
         Line($"");
         Line($"### Idle readers");
         Line($"");
-        var perReader = idle.BytesPerReader;
-        var perHttp2Reader = idle.BytesPerHttp2Reader;
-        Line($"{idle.Readers:N0} idle SSE streams open over HTTP/1.1 (a connection each): server resident memory {idle.RssBefore / 1e6:F1} MB → {idle.RssAfter / 1e6:F1} MB, **{perReader / 1024:F1} KiB per reader**.");
+        var (http1, http2, keepAlive) = idle;
+        var perReader = http1.BytesEach;
+        var perHttp2Reader = http2.BytesEach;
+        Line($"{http1.Count:N0} idle SSE streams open over HTTP/1.1 (a connection each): server resident memory {http1.Before / 1e6:F1} MB → {http1.After / 1e6:F1} MB, **{perReader / 1024:F1} KiB per reader**.");
         Line($"");
-        Line($"{idle.Http2Readers:N0} idle SSE streams open over HTTP/2 without TLS (h2c, up to 100 streams per connection) on a fresh server: {idle.Http2RssBefore / 1e6:F1} MB → {idle.Http2RssAfter / 1e6:F1} MB, **{perHttp2Reader / 1024:F1} KiB per reader**.");
+        Line($"{http2.Count:N0} idle SSE streams open over HTTP/2 without TLS (h2c, up to 100 streams per connection) on a fresh server: {http2.Before / 1e6:F1} MB → {http2.After / 1e6:F1} MB, **{perHttp2Reader / 1024:F1} KiB per reader**.");
         Line($"");
-        Line($"For comparison, {idle.Connections:N0} plain idle keep-alive connections (one `GET /healthz` each, raw sockets) on a fresh server: {idle.ConnectionsRssBefore / 1e6:F1} MB → {idle.ConnectionsRssAfter / 1e6:F1} MB, **{idle.BytesPerConnection / 1024:F1} KiB per connection**: Kestrel's own floor under every reader; the reader's own share is the difference, {(perReader - idle.BytesPerConnection) / 1024:F1} KiB.");
+        Line($"For comparison, {keepAlive.Count:N0} plain idle keep-alive connections (one `GET /healthz` each, raw sockets) on a fresh server: {keepAlive.Before / 1e6:F1} MB → {keepAlive.After / 1e6:F1} MB, **{keepAlive.BytesEach / 1024:F1} KiB per connection**: Kestrel's own floor under every reader; the reader's own share is the difference, {(perReader - keepAlive.BytesEach) / 1024:F1} KiB.");
         Line($"");
         Line($"### Targets");
         Line($"");

@@ -4,27 +4,17 @@ using System.Text.Json;
 
 namespace Resumable.LoadTest;
 
-/// <summary>The load shape, overridable on the command line.</summary>
+/// <summary>The load shape: the full run's, or with <c>--quick</c> a smaller one.</summary>
 internal sealed record Settings(int Streams, int Tokens, double TokensPerSecond, int PacedRounds, int SaturationEvents, int[] StreamCounts, int SaturationRounds, int FirstEventSamples, int Resumes, int IdleReaders);
 
-/// <summary>Resident memory of the server around idle SSE readers and around plain idle keep-alive connections.</summary>
-internal sealed record IdleResult(
-    int Readers,
-    long RssBefore,
-    long RssAfter,
-    int Connections,
-    long ConnectionsRssBefore,
-    long ConnectionsRssAfter,
-    int Http2Readers,
-    long Http2RssBefore,
-    long Http2RssAfter)
+/// <summary>The server's resident memory before and after <paramref name="Count"/> idle streams or connections were opened.</summary>
+internal sealed record RssSample(int Count, long Before, long After)
 {
-    public double BytesPerReader => (RssAfter - RssBefore) / (double)Math.Max(1, Readers);
-
-    public double BytesPerHttp2Reader => (Http2RssAfter - Http2RssBefore) / (double)Math.Max(1, Http2Readers);
-
-    public double BytesPerConnection => (ConnectionsRssAfter - ConnectionsRssBefore) / (double)Math.Max(1, Connections);
+    public double BytesEach => (After - Before) / (double)Math.Max(1, Count);
 }
+
+/// <summary>Idle SSE readers over HTTP/1.1 and over HTTP/2, and plain idle keep-alive connections, each on a fresh server.</summary>
+internal sealed record IdleResult(RssSample Http1Readers, RssSample Http2Readers, RssSample KeepAliveConnections);
 
 /// <summary>Throughput with a given number of concurrent unpaced streams.</summary>
 internal sealed record Throughput(int Streams, double EventsPerSecond, double MegabytesPerSecond);
@@ -211,9 +201,7 @@ internal static class Scenarios
         var sweepSeconds = sweepWatch.Elapsed.TotalSeconds;
         var cpu = server.CpuSeconds - cpuBefore;
         var walAfter = await WalAsync(admin);
-        var commits = walAfter is { } a && walBefore is { } b ? a.Commits - b.Commits : 0;
-        var records = walAfter is { } a2 && walBefore is { } b2 ? a2.Records - b2.Records : 0;
-        var bytes = walAfter is { } a3 && walBefore is { } b3 ? a3.Tail - b3.Tail : 0;
+        var (commits, records, bytes) = walAfter is { } a && walBefore is { } b ? (a.Commits - b.Commits, a.Records - b.Records, a.Tail - b.Tail) : (0L, 0L, 0L);
         return new Saturation(
             throughputs,
             cpu / sweepEvents * 1_000_000,
@@ -258,7 +246,7 @@ internal static class Scenarios
     /// </summary>
     public static async Task<IdleResult> RunIdleReadersAsync(Settings settings)
     {
-        async Task<(int Readers, long RssBefore, long RssAfter)> MeasureOnFreshServerAsync(Func<ServerUnderTest, HttpClient> createClient)
+        async Task<RssSample> MeasureOnFreshServerAsync(Func<ServerUnderTest, HttpClient> createClient)
         {
             await using var server = await ServerUnderTest.StartAsync("Async");
             using var client = createClient(server);
@@ -269,30 +257,19 @@ internal static class Scenarios
         var http2Readers = await MeasureOnFreshServerAsync(server => server.CreateHttp2Client(ServerUnderTest.TenantKey));
 
         await using var plain = await ServerUnderTest.StartAsync("Async");
-        var keepAlive = await IdleReaders.MeasureKeepAliveAsync(plain, settings.IdleReaders);
-        return new IdleResult(
-            readers.Readers,
-            readers.RssBefore,
-            readers.RssAfter,
-            keepAlive.Connections,
-            keepAlive.RssBefore,
-            keepAlive.RssAfter,
-            http2Readers.Readers,
-            http2Readers.RssBefore,
-            http2Readers.RssAfter);
+        return new IdleResult(readers, http2Readers, await IdleReaders.MeasureKeepAliveAsync(plain, settings.IdleReaders));
     }
 
     private static async Task<string> CreateFinishedAsync(HttpClient client, HttpClient admin, string input, int events)
     {
         // A response of exactly `events` events: created, in_progress, item/part added, deltas, and four closing events.
-        var created = await client.PostAsJsonAsync("v1/responses", new
+        var id = await BackgroundResponses.CreateAsync(client, input, new()
         {
-            model = "synthetic",
-            input,
-            background = true,
-            metadata = new Dictionary<string, string> { ["synthetic_output_tokens"] = (events - 8).ToString(System.Globalization.CultureInfo.InvariantCulture), ["synthetic_emit_timestamps"] = "true", ["synthetic_tokens_per_second"] = "0", ["synthetic_ttft_ms"] = "0" },
+            ["synthetic_output_tokens"] = (events - 8).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["synthetic_emit_timestamps"] = "true",
+            ["synthetic_tokens_per_second"] = "0",
+            ["synthetic_ttft_ms"] = "0",
         });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         for (var attempt = 0; attempt < 600; attempt++)
         {
             var summary = (await admin.GetFromJsonAsync<JsonElement>($"admin/responses/{id}?limit=1")).GetProperty("response");
@@ -336,7 +313,7 @@ internal static class Scenarios
         {
         }
 
-        return Sorted(lags);
+        return lags;
     }
 
     private static List<double> Sorted(IEnumerable<double> values)

@@ -6,12 +6,11 @@ namespace Resumable.LoadTest;
 
 /// <summary>What one stream looked like from the client, times in milliseconds since the POST was sent.</summary>
 /// <param name="FirstEventMs">POST sent → first event received.</param>
-/// <param name="LastEventMs">POST sent → last event received.</param>
 /// <param name="Events">Events received.</param>
 /// <param name="Bytes">Bytes received.</param>
 /// <param name="Latencies">Emit → receive per token (benchmark mode only).</param>
 /// <param name="Gaps">Gaps between consecutive token events (detailed probes only).</param>
-internal sealed record StreamTrace(double FirstEventMs, double LastEventMs, int Events, long Bytes, List<double> Latencies, List<double> Gaps);
+internal sealed record StreamTrace(double FirstEventMs, int Events, long Bytes, List<double> Latencies, List<double> Gaps);
 
 /// <summary>Creates a streaming response and reads it to the end, timing events on the machine's monotonic clock.</summary>
 internal static class StreamProbe
@@ -50,7 +49,7 @@ internal static class StreamProbe
     private static async Task<StreamTrace> ReadDetailedAsync(Stream stream, long started, int tokens)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        double firstEvent = -1, last = 0, previousToken = -1;
+        double firstEvent = -1, previousToken = -1;
         var events = 0;
         long bytes = 0;
         var latencies = new List<double>(tokens);
@@ -66,7 +65,6 @@ internal static class StreamProbe
 
             var now = (received - started) / TicksPerMs;
             events++;
-            last = now;
             if (firstEvent < 0)
             {
                 firstEvent = now;
@@ -92,20 +90,19 @@ internal static class StreamProbe
             previousToken = now;
         }
 
-        return new StreamTrace(firstEvent, last, events, bytes, latencies, gaps);
+        return new StreamTrace(firstEvent, events, bytes, latencies, gaps);
     }
 
     private static async Task<StreamTrace> CountFramesAsync(Stream stream, long started)
     {
         var buffer = new byte[64 * 1024];
-        double firstEvent = -1, last = 0;
+        double firstEvent = -1;
         var events = 0;
         long bytes = 0;
         var previous = (byte)0;
         int read;
         while ((read = await stream.ReadAsync(buffer)) > 0)
         {
-            var now = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             bytes += read;
             var frames = 0;
             foreach (var b in buffer.AsSpan(0, read))
@@ -118,17 +115,13 @@ internal static class StreamProbe
                 previous = b;
             }
 
-            if (frames > 0)
+            events += frames;
+            if (frames > 0 && firstEvent < 0)
             {
-                events += frames;
-                last = now;
-                if (firstEvent < 0)
-                {
-                    firstEvent = now;
-                }
+                firstEvent = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }
 
-        return new StreamTrace(firstEvent, last, events, bytes, [], []);
+        return new StreamTrace(firstEvent, events, bytes, [], []);
     }
 }
