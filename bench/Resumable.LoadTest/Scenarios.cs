@@ -225,16 +225,7 @@ internal static class Scenarios
 
         foreach (var id in ids)
         {
-            for (var attempt = 0; attempt < 200; attempt++)
-            {
-                var summary = await admin.GetFromJsonAsync<JsonElement>($"admin/responses/{id}?limit=1");
-                if (summary.GetProperty("response").GetProperty("storage").GetString() == "wal")
-                {
-                    break;
-                }
-
-                await Task.Delay(25);
-            }
+            await WaitForSummaryAsync(admin, id, "storage", "wal", attempts: 200, TimeSpan.FromMilliseconds(25));
         }
 
         return await new ResumeProbe(client, ids, 2_000, seed: 11).MeasureAsync(settings.Resumes);
@@ -270,18 +261,25 @@ internal static class Scenarios
             ["synthetic_tokens_per_second"] = "0",
             ["synthetic_ttft_ms"] = "0",
         });
-        for (var attempt = 0; attempt < 600; attempt++)
+        await WaitForSummaryAsync(admin, id, "status", "completed", attempts: 600, TimeSpan.FromMilliseconds(10));
+        return id;
+    }
+
+    // Polls a response's summary in the operator view until one of its fields shows the value awaited (bounded).
+    private static async Task WaitForSummaryAsync(HttpClient admin, string id, string field, string value, int attempts, TimeSpan interval)
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             var summary = (await admin.GetFromJsonAsync<JsonElement>($"admin/responses/{id}?limit=1")).GetProperty("response");
-            if (summary.GetProperty("status").GetString() == "completed")
+            if (summary.GetProperty(field).GetString() == value)
             {
-                return id;
+                return;
             }
 
-            await Task.Delay(10);
+            await Task.Delay(interval);
         }
 
-        throw new TimeoutException($"{id} did not finish.");
+        throw new TimeoutException($"The {field} of {id} never became {value}.");
     }
 
     private static async Task<(long Commits, long Records, long Tail, double MaxCommitMs)?> WalAsync(HttpClient admin)
