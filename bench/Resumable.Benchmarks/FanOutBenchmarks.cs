@@ -30,7 +30,7 @@ public class FanOutBenchmarks
         var copied = 0;
         foreach (var frame in _frames)
         {
-            log.Append(frame, completes: false);
+            log.Append(frame);
             for (var reader = 0; reader < _positions.Length; reader++)
             {
                 foreach (var next in log.ReadFrom(_positions[reader]).Span)

@@ -20,7 +20,7 @@ internal static class ResponseRestorer
             foreach (var frame in recovered.Frames)
             {
                 Apply(entry, frame);
-                entry.Log.Append(frame, completes: frame.IsTerminal);
+                entry.Log.Append(frame);
                 entry.NextSequenceNumber = frame.SequenceNumber + 1;
             }
 

@@ -26,7 +26,7 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
         // store:false responses are never retrievable, so they are never persisted either.
         if (!entry.Request.Store)
         {
-            entry.Log.Append(frame, completes: frame.IsTerminal);
+            entry.Log.Append(frame);
         }
         else if (_releaseAfterCommit)
         {
@@ -34,7 +34,7 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
         }
         else
         {
-            entry.Log.Append(frame, completes: frame.IsTerminal);
+            entry.Log.Append(frame);
             eventLog.Enqueue(entry.Id, frame);
         }
         metrics.EventEmitted(frame.Bytes.Length);

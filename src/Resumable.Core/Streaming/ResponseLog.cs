@@ -13,15 +13,16 @@ namespace Resumable.Core.Streaming;
 /// before it publishes the new count with a volatile write, and readers read the count before the array,
 /// so every index below a count a reader has seen is filled in the array it then reads. Arrays are only
 /// ever replaced by larger copies, never cleared, so a reader holding an old array still sees valid frames.
+/// Completion has no flag of its own: the log is completed exactly when its last frame is the terminal one,
+/// so whoever sees the log completed has, in the same read of the count, the terminal frame in reach.
 /// </remarks>
-internal sealed class ResponseLog : IFrameSink
+internal sealed class ResponseLog : IFrameSink, IFrameSource
 {
     private const int InitialCapacity = 16;
 
     private readonly Lock _gate = new();
     private EventFrame[] _frames = new EventFrame[InitialCapacity];
     private int _count;
-    private bool _completed;
     private long _bytes;
     private TaskCompletionSource? _appended;
 
@@ -35,7 +36,6 @@ internal sealed class ResponseLog : IFrameSink
     {
         _frames = frames;
         _count = frames.Length;
-        _completed = true;
         foreach (var frame in frames)
         {
             _bytes += frame.Bytes.Length;
@@ -49,7 +49,14 @@ internal sealed class ResponseLog : IFrameSink
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Whether the terminal frame has been appended; no frame follows it.</summary>
-    public bool IsCompleted => Volatile.Read(ref _completed);
+    public bool IsCompleted
+    {
+        get
+        {
+            ReadFrom(0, out var completed);
+            return completed;
+        }
+    }
 
     /// <summary>The total size of the frames, in bytes.</summary>
     public long ByteCount => Interlocked.Read(ref _bytes);
@@ -58,12 +65,12 @@ internal sealed class ResponseLog : IFrameSink
     /// Appends a frame and wakes waiting readers. Returns once the frame is visible to readers; never blocks
     /// on them. Throws if the log is already completed (the sequencer guarantees one terminal frame).
     /// </summary>
-    public void Append(EventFrame frame, bool completes)
+    public void Append(EventFrame frame)
     {
         TaskCompletionSource? toWake;
         lock (_gate)
         {
-            if (_completed)
+            if (_count > 0 && _frames[_count - 1].IsTerminal)
             {
                 throw new InvalidOperationException("The response log is already completed.");
             }
@@ -82,11 +89,6 @@ internal sealed class ResponseLog : IFrameSink
             }
 
             Interlocked.Add(ref _bytes, frame.Bytes.Length);
-            if (completes)
-            {
-                Volatile.Write(ref _completed, true);
-            }
-
             Volatile.Write(ref _count, _count + 1);
             toWake = _appended;
             _appended = null;
@@ -97,13 +99,17 @@ internal sealed class ResponseLog : IFrameSink
     }
 
     /// <inheritdoc />
-    public void Release(EventFrame frame) => Append(frame, frame.IsTerminal);
+    public void Release(EventFrame frame) => Append(frame);
 
     /// <summary>The frames from <paramref name="position"/> up to the current end (possibly empty). Lock-free.</summary>
-    public ReadOnlyMemory<EventFrame> ReadFrom(int position)
+    public ReadOnlyMemory<EventFrame> ReadFrom(int position) => ReadFrom(position, out _);
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<EventFrame> ReadFrom(int position, out bool completed)
     {
         var count = Volatile.Read(ref _count);
         var frames = Volatile.Read(ref _frames);
+        completed = count > 0 && frames[count - 1].IsTerminal;
         return position >= count ? ReadOnlyMemory<EventFrame>.Empty : new ReadOnlyMemory<EventFrame>(frames, position, count - position);
     }
 
@@ -142,10 +148,7 @@ internal sealed class ResponseLog : IFrameSink
         }
     }
 
-    /// <summary>
-    /// Completes when a frame at or after <paramref name="position"/> exists or the log is completed.
-    /// Completes synchronously when that is already true.
-    /// </summary>
+    /// <inheritdoc />
     public Task WaitForFrameAsync(int position, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _count) > position || IsCompleted)
@@ -156,7 +159,7 @@ internal sealed class ResponseLog : IFrameSink
         Task appended;
         lock (_gate)
         {
-            if (_count > position || _completed)
+            if (_count > position || (_count > 0 && _frames[_count - 1].IsTerminal))
             {
                 return Task.CompletedTask;
             }

@@ -23,14 +23,16 @@ internal sealed class SseStreamer(IOptions<StreamingOptions> options, TimeProvid
     /// Returns true after the terminal frame was flushed, false when the output was closed or
     /// <paramref name="cancellationToken"/> fired first (the client went away).
     /// </summary>
-    public async Task<bool> StreamAsync(ResponseLog log, int position, PipeWriter output, CancellationToken cancellationToken)
+    public async Task<bool> StreamAsync(IFrameSource log, int position, PipeWriter output, CancellationToken cancellationToken)
     {
         metrics.StreamStarted();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var frames = log.ReadFrom(position);
+                // Frames and completion from one snapshot: a terminal frame appended after this read is found by
+                // the next one, never skipped because the log looked completed in between.
+                var frames = log.ReadFrom(position, out var completed);
                 if (!frames.IsEmpty)
                 {
                     var (written, terminal) = WriteBatch(frames.Span, output);
@@ -49,7 +51,7 @@ internal sealed class SseStreamer(IOptions<StreamingOptions> options, TimeProvid
                     continue;
                 }
 
-                if (log.IsCompleted)
+                if (completed)
                 {
                     // The terminal frame lies before this reader's position (it resumed after the end).
                     return true;
@@ -102,7 +104,7 @@ internal sealed class SseStreamer(IOptions<StreamingOptions> options, TimeProvid
     }
 
     // True when a frame arrived, false when the keep-alive interval passed first.
-    private async Task<bool> WaitForFrameAsync(ResponseLog log, int position, CancellationToken cancellationToken)
+    private async Task<bool> WaitForFrameAsync(IFrameSource log, int position, CancellationToken cancellationToken)
     {
         try
         {

@@ -15,7 +15,7 @@ public class ResponseLogTests
         var log = new ResponseLog();
         for (var i = 0; i < 10_000; i++)
         {
-            log.Append(Frame(i), completes: false);
+            log.Append(Frame(i));
         }
 
         var frames = log.ReadFrom(0).ToArray();
@@ -27,11 +27,11 @@ public class ResponseLogTests
     public async Task WaitForFrame_ReaderCaughtUp_CompletesWhenTheNextFrameIsAppended()
     {
         var log = new ResponseLog();
-        log.Append(Frame(0), completes: false);
+        log.Append(Frame(0));
         var waiting = log.WaitForFrameAsync(1, CancellationToken.None);
         Assert.False(waiting.IsCompleted);
 
-        log.Append(Frame(1), completes: false);
+        log.Append(Frame(1));
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(1, log.ReadFrom(1).Span[0].SequenceNumber);
     }
@@ -41,11 +41,11 @@ public class ResponseLogTests
     {
         var log = new ResponseLog();
         var waiting = log.WaitForFrameAsync(0, CancellationToken.None);
-        log.Append(Frame(0, ResponseEventTypes.Completed), completes: true);
+        log.Append(Frame(0, ResponseEventTypes.Completed));
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(log.IsCompleted);
-        Assert.Throws<InvalidOperationException>(() => log.Append(Frame(1), completes: false));
+        Assert.Throws<InvalidOperationException>(() => log.Append(Frame(1)));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class ResponseLogTests
 
         for (var i = 0; i < Total; i++)
         {
-            log.Append(Frame(i), completes: i == Total - 1);
+            log.Append(Frame(i));
         }
 
         foreach (var seen in await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30)))
@@ -98,7 +98,7 @@ public class ResponseLogTests
         var log = new ResponseLog();
         foreach (var sequence in new long[] { 0, 1, 5, 7 })
         {
-            log.Append(Frame(sequence), completes: false);
+            log.Append(Frame(sequence));
         }
 
         Assert.Equal(expectedIndex, log.IndexAfter(cursor));
