@@ -30,6 +30,12 @@ internal readonly record struct AwaitingCommit(
         record.ReleaseTo,
         record.Committed);
 
+    /// <summary>
+    /// A marker that writes nothing: the response expired, so its durable cursor is forgotten once every record
+    /// before it is behind a commit.
+    /// </summary>
+    public static AwaitingCommit Forgetting(string responseId) => new(-1, WalRecordKind.Deleted, responseId, -1, null, null, null);
+
     /// <summary>The record will never be durable: readers get its frame from memory and a waiter learns why.</summary>
     public void Abandon(string reason)
     {

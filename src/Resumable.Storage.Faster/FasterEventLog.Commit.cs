@@ -111,6 +111,9 @@ internal sealed partial class FasterEventLog
                         _unpersistable.TryRemove(record.Header.ResponseId, out _);
                         if (record.ReleaseOnly)
                         {
+                            // Nothing to write, but the durable cursor goes in log order, after every commit
+                            // that could still advance it.
+                            _awaitingCommit.Enqueue(AwaitingCommit.Forgetting(record.Header.ResponseId));
                             continue;
                         }
                     }
@@ -295,7 +298,7 @@ internal sealed partial class FasterEventLog
     private void Skip(in PendingRecord record, string reason)
     {
         record.Committed?.TrySetException(new IOException(reason));
-        if (record.ReleaseTo is not null)
+        if (record.ReleaseTo is not null || record.Header.Kind == WalRecordKind.Deleted)
         {
             _awaitingCommit.Enqueue(AwaitingCommit.Of(record, address: -1) with { Committed = null });
         }
@@ -441,6 +444,13 @@ internal sealed partial class FasterEventLog
             {
                 _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
             }
+            else if (awaiting.Kind == WalRecordKind.Deleted)
+            {
+                // A deletion or an expiry forgets the cursor here, in log order: the commit of an event queued
+                // before it (this round or an earlier one) has advanced the cursor already and cannot bring it back.
+                _advanced.Remove(awaiting.ResponseId);
+                _cursors.Remove(awaiting.ResponseId);
+            }
 
             if (awaiting.Frame is { } frame)
             {
@@ -539,6 +549,12 @@ internal sealed partial class FasterEventLog
                         _deletionsToRewrite.Enqueue(awaiting.ResponseId);
                         break;
                 }
+            }
+
+            if (awaiting.Kind == WalRecordKind.Deleted)
+            {
+                // The response is gone whether or not its deletion is durable yet (it is written again on reopen).
+                _cursors.Remove(awaiting.ResponseId);
             }
 
             awaiting.Abandon($"The write-ahead log has failed: {message}");

@@ -79,11 +79,8 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             ReleaseTo: releaseAfterCommit));
 
     /// <inheritdoc />
-    public void RecordDeleted(string responseId)
-    {
+    public void RecordDeleted(string responseId) =>
         Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty));
-        _cursors.Remove(responseId);
-    }
 
     /// <inheritdoc />
     public void Release(string responseId) =>

@@ -10,8 +10,8 @@ namespace Resumable.Storage.Faster.Tests;
 /// <summary>A small real FasterLog for tests (1 MiB segments, 64 KiB pages, 2 ms commits, reopening every 50 ms) and frames to put in it.</summary>
 internal static class TestWal
 {
-    public static FasterEventLog Open(string directory, ICursorStore? cursors = null, ILogDeviceFactory? devices = null, DurabilityMode durability = DurabilityMode.Async) => new(
-        Options.Create(new WalOptions { Durability = durability, Directory = directory, CommitInterval = TimeSpan.FromMilliseconds(2), ReopenInterval = TimeSpan.FromMilliseconds(50), SegmentSizeBytes = 1L << 20, PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 }),
+    public static FasterEventLog Open(string directory, ICursorStore? cursors = null, ILogDeviceFactory? devices = null, DurabilityMode durability = DurabilityMode.Async, TimeSpan? commitInterval = null) => new(
+        Options.Create(new WalOptions { Durability = durability, Directory = directory, CommitInterval = commitInterval ?? TimeSpan.FromMilliseconds(2), ReopenInterval = TimeSpan.FromMilliseconds(50), SegmentSizeBytes = 1L << 20, PageSizeBytes = 1L << 16, MemorySizeBytes = 1L << 20 }),
         cursors ?? new InMemoryCursorStore(),
         TimeProvider.System,
         NullLogger<FasterEventLog>.Instance,

@@ -36,12 +36,16 @@ public interface IEventLog
     /// </summary>
     void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null);
 
-    /// <summary>Queues the deletion of a response; recovery then ignores it.</summary>
+    /// <summary>
+    /// Queues the deletion of a response; recovery then ignores it. The log forgets the response's durable cursor
+    /// once every record queued before the deletion is behind a commit, so no later commit brings it back.
+    /// </summary>
     void RecordDeleted(string responseId);
 
     /// <summary>
     /// Tells the log that a response expired: none of its records is needed any more, so the log may reclaim
-    /// their space. Never called for a response that is still retained.
+    /// their space, and it forgets the durable cursor as for <see cref="RecordDeleted"/>. Never called for a
+    /// response that is still retained.
     /// </summary>
     void Release(string responseId);
 

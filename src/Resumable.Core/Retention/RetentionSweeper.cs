@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Resumable.Core.Cursors;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 
@@ -9,25 +8,24 @@ namespace Resumable.Core.Retention;
 
 /// <summary>
 /// Every <see cref="RetentionOptions.SweepInterval"/>: releases responses whose retention has run out (their
-/// memory, their durable cursors, and their records in the event log, whose space the log then reclaims),
+/// memory, and their records in the event log, which then forgets their durable cursors in log order and
+/// reclaims their space),
 /// then lets the <see cref="ResponseCooler"/> move finished responses past their hot period to the log.
 /// </summary>
 internal sealed partial class RetentionSweeper(
     ResponseRegistry registry,
-    ICursorStore cursors,
     IEventLog eventLog,
     ResponseCooler cooler,
     IOptions<RetentionOptions> options,
     TimeProvider timeProvider,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
-    /// <summary>Runs one sweep now; returns how many responses were released (from memory, the cursors and the log).</summary>
+    /// <summary>Runs one sweep now; returns how many responses were released (from memory and the log).</summary>
     public int Sweep()
     {
         var removed = registry.RemoveExpired();
         foreach (var id in removed)
         {
-            cursors.Remove(id);
             eventLog.Release(id);
         }
 
