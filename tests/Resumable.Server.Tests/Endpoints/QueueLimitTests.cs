@@ -34,4 +34,33 @@ public class QueueLimitTests
         await client.PostAsync($"v1/responses/{running}/cancel", null);
         await client.PostAsync($"v1/responses/{queued}/cancel", null);
     }
+
+    [Fact]
+    public async Task Cancel_QueuedResponse_FreesItsQueueSlotAtOnce()
+    {
+        await using var factory = ResumableAppFactory.Create(new Dictionary<string, string?>
+        {
+            ["Resumable:Queue:Capacity"] = "1",
+            ["Resumable:Queue:Workers"] = "1",
+        });
+        var client = factory.CreateApiClient();
+        var slow = ResponsesApi.Synthetic(1000, tokensPerSecond: 20);
+        var running = await client.CreateBackgroundAsync("occupies the worker", slow);
+        await client.WaitForStatusAsync(running, "in_progress");
+        var queued = await client.CreateBackgroundAsync("waits in the queue", slow);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "refused", background = true })).StatusCode);
+
+        // The worker is still busy with the first response: only the cancellation itself can free the slot.
+        var cancelled = await client.PostAsync($"v1/responses/{queued}/cancel", null);
+        var admitted = await client.CreateBackgroundAsync("takes the freed slot", slow);
+        var ready = await client.GetAsync("readyz");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("queued", (await client.GetJsonAsync($"v1/responses/{admitted}")).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("in_progress", (await client.GetJsonAsync($"v1/responses/{running}")).GetProperty("status").GetString());
+
+        await client.PostAsync($"v1/responses/{running}/cancel", null);
+        await client.PostAsync($"v1/responses/{admitted}/cancel", null);
+    }
 }
