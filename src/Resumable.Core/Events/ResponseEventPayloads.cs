@@ -5,8 +5,8 @@ using Resumable.Core.Responses;
 namespace Resumable.Core.Events;
 
 /// <summary>
-/// Writes the fields of each event after <c>type</c> and <c>sequence_number</c>, in OpenAI's shape.
-/// Called by the sequencer under the entry's lock, so snapshots agree with the event order.
+/// Writes the fields of each event after <c>type</c> and <c>sequence_number</c>, in OpenAI's shape, from the
+/// entry's state as sequenced. Called by the sequencer under the entry's lock, so snapshots agree with the event order.
 /// </summary>
 internal static class ResponseEventPayloads
 {
@@ -56,19 +56,19 @@ internal static class ResponseEventPayloads
             case ResponseEventKind.Failed:
             case ResponseEventKind.Incomplete:
                 writer.WritePropertyName("response"u8);
-                ResponseObjectWriter.Write(writer, entry);
+                ResponseObjectWriter.Write(writer, entry, entry.Current);
                 break;
             case ResponseEventKind.OutputItemAdded:
             case ResponseEventKind.OutputItemDone:
                 writer.WriteNumber("output_index"u8, 0);
                 writer.WritePropertyName("item"u8);
-                ResponseObjectWriter.WriteMessageItem(writer, entry, includeContent: kind == ResponseEventKind.OutputItemDone);
+                ResponseObjectWriter.WriteMessageItem(writer, entry, entry.Current, includeContent: kind == ResponseEventKind.OutputItemDone);
                 break;
             case ResponseEventKind.ContentPartAdded:
             case ResponseEventKind.ContentPartDone:
                 WritePartAddress(writer, entry);
                 writer.WritePropertyName("part"u8);
-                ResponseObjectWriter.WriteTextPart(writer, entry);
+                ResponseObjectWriter.WriteTextPart(writer, entry, entry.Current);
                 break;
             case ResponseEventKind.OutputTextDelta:
                 WritePartAddress(writer, entry);
@@ -78,7 +78,7 @@ internal static class ResponseEventPayloads
                 break;
             case ResponseEventKind.OutputTextDone:
                 WritePartAddress(writer, entry);
-                ResponseObjectWriter.WriteOutputText(writer, "text"u8, entry);
+                ResponseObjectWriter.WriteOutputText(writer, "text"u8, entry, entry.Current);
                 writer.WriteStartArray("logprobs"u8);
                 writer.WriteEndArray();
                 break;

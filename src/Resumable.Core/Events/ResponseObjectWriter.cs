@@ -5,19 +5,23 @@ using Resumable.Core.Responses;
 namespace Resumable.Core.Events;
 
 /// <summary>
-/// Writes the OpenAI <c>response</c> object of an entry as it stands. Callers hold the entry's
+/// Writes the OpenAI <c>response</c> object of an entry in a given <see cref="ResponseState"/>: as callers are
+/// shown it (<see cref="ResponseEntry.Visible"/>), or inside an event as sequenced. Callers hold the entry's
 /// <see cref="ResponseEntry.Gate"/> so the object is a consistent snapshot.
 /// </summary>
 internal static class ResponseObjectWriter
 {
-    /// <summary>The object as it stands, as UTF-8 JSON; takes the entry's lock for a consistent snapshot.</summary>
-    public static byte[] Serialize(ResponseEntry entry)
+    /// <summary>
+    /// The object as callers are shown it (<see cref="ResponseEntry.Visible"/>), or as sequenced with
+    /// <paramref name="asSequenced"/>, as UTF-8 JSON; takes the entry's lock for a consistent snapshot.
+    /// </summary>
+    public static byte[] Serialize(ResponseEntry entry, bool asSequenced = false)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
         using var writer = new Utf8JsonWriter(buffer, SseFrameEncoder.WriterOptions);
         lock (entry.Gate)
         {
-            Write(writer, entry);
+            Write(writer, entry, asSequenced ? entry.Current : entry.Visible);
         }
 
         writer.Flush();
@@ -25,16 +29,16 @@ internal static class ResponseObjectWriter
     }
 
     /// <summary>Writes the object as a JSON value (the caller positions the writer, e.g. after a property name).</summary>
-    public static void Write(Utf8JsonWriter writer, ResponseEntry entry)
+    public static void Write(Utf8JsonWriter writer, ResponseEntry entry, in ResponseState state)
     {
         var request = entry.Request;
         writer.WriteStartObject();
         writer.WriteString("id"u8, entry.Id);
         writer.WriteString("object"u8, "response"u8);
         writer.WriteNumber("created_at"u8, entry.CreatedAt.ToUnixTimeSeconds());
-        writer.WriteString("status"u8, entry.Status.ToWireName());
+        writer.WriteString("status"u8, state.Status.ToWireName());
         writer.WriteBoolean("background"u8, request.Background);
-        if (entry.CompletedAt is { } completedAt)
+        if (state.CompletedAt is { } completedAt)
         {
             writer.WriteNumber("completed_at"u8, completedAt.ToUnixTimeSeconds());
         }
@@ -43,7 +47,7 @@ internal static class ResponseObjectWriter
             writer.WriteNull("completed_at"u8);
         }
 
-        if (entry.Error is { } error)
+        if (state.Error is { } error)
         {
             writer.WriteStartObject("error"u8);
             writer.WriteString("code"u8, error.Code);
@@ -55,7 +59,7 @@ internal static class ResponseObjectWriter
             writer.WriteNull("error"u8);
         }
 
-        if (entry.IncompleteReason is { } reason)
+        if (state.IncompleteReason is { } reason)
         {
             writer.WriteStartObject("incomplete_details"u8);
             writer.WriteString("reason"u8, reason);
@@ -71,9 +75,9 @@ internal static class ResponseObjectWriter
         writer.WriteString("model"u8, request.Model);
         writer.WritePropertyName("output"u8);
         writer.WriteStartArray();
-        if (entry.OutputStarted)
+        if (state.OutputStarted)
         {
-            WriteMessageItem(writer, entry, includeContent: true);
+            WriteMessageItem(writer, entry, state, includeContent: true);
         }
 
         writer.WriteEndArray();
@@ -95,7 +99,7 @@ internal static class ResponseObjectWriter
         writer.WriteEndArray();
         writer.WriteNumber("top_p"u8, request.TopP ?? 1.0);
         writer.WriteString("truncation"u8, "disabled"u8);
-        WriteUsage(writer, entry);
+        WriteUsage(writer, state);
         WriteNullableString(writer, "user"u8, request.User);
         writer.WriteStartObject("metadata"u8);
         foreach (var (key, value) in request.Metadata)
@@ -108,17 +112,17 @@ internal static class ResponseObjectWriter
     }
 
     /// <summary>Writes the assistant message item; without content for <c>output_item.added</c>.</summary>
-    public static void WriteMessageItem(Utf8JsonWriter writer, ResponseEntry entry, bool includeContent)
+    public static void WriteMessageItem(Utf8JsonWriter writer, ResponseEntry entry, in ResponseState state, bool includeContent)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, entry.ItemId);
         writer.WriteString("type"u8, "message"u8);
-        writer.WriteString("status"u8, MessageStatus(entry));
+        writer.WriteString("status"u8, MessageStatus(state));
         writer.WriteString("role"u8, "assistant"u8);
         writer.WriteStartArray("content"u8);
         if (includeContent)
         {
-            WriteTextPart(writer, entry);
+            WriteTextPart(writer, entry, state);
         }
 
         writer.WriteEndArray();
@@ -126,11 +130,11 @@ internal static class ResponseObjectWriter
     }
 
     /// <summary>Writes the <c>output_text</c> part with the text so far.</summary>
-    public static void WriteTextPart(Utf8JsonWriter writer, ResponseEntry entry)
+    public static void WriteTextPart(Utf8JsonWriter writer, ResponseEntry entry, in ResponseState state)
     {
         writer.WriteStartObject();
         writer.WriteString("type"u8, "output_text"u8);
-        WriteOutputText(writer, "text"u8, entry);
+        WriteOutputText(writer, "text"u8, entry, state);
         writer.WriteStartArray("annotations"u8);
         writer.WriteEndArray();
         writer.WriteStartArray("logprobs"u8);
@@ -139,41 +143,41 @@ internal static class ResponseObjectWriter
     }
 
     /// <summary>Writes the output text so far under <paramref name="name"/> without copying it to a string.</summary>
-    public static void WriteOutputText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ResponseEntry entry)
+    public static void WriteOutputText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ResponseEntry entry, in ResponseState state)
     {
-        var text = entry.OutputText;
-        if (text.Length == 0)
+        if (state.OutputLength == 0)
         {
             writer.WriteString(name, ReadOnlySpan<char>.Empty);
             return;
         }
 
-        // StringBuilder chunks may split a surrogate pair, so the text is written in one piece.
-        writer.WriteString(name, text.ToString());
+        // StringBuilder chunks may split a surrogate pair, so the text is written in one piece. The state's length
+        // always ends after a whole delta, and deltas are whole characters.
+        writer.WriteString(name, entry.OutputText.ToString(0, state.OutputLength));
     }
 
-    private static string MessageStatus(ResponseEntry entry) => entry.OutputFinished
+    private static string MessageStatus(in ResponseState state) => state.OutputFinished
         ? "completed"
-        : entry.Status.IsTerminal() ? "incomplete" : "in_progress";
+        : state.IsTerminal ? "incomplete" : "in_progress";
 
-    private static void WriteUsage(Utf8JsonWriter writer, ResponseEntry entry)
+    private static void WriteUsage(Utf8JsonWriter writer, in ResponseState state)
     {
-        if (!entry.Status.IsTerminal())
+        if (!state.IsTerminal)
         {
             writer.WriteNull("usage"u8);
             return;
         }
 
         writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, entry.InputTokens);
+        writer.WriteNumber("input_tokens"u8, state.InputTokens);
         writer.WriteStartObject("input_tokens_details"u8);
         writer.WriteNumber("cached_tokens"u8, 0);
         writer.WriteEndObject();
-        writer.WriteNumber("output_tokens"u8, entry.OutputTokens);
+        writer.WriteNumber("output_tokens"u8, state.OutputTokens);
         writer.WriteStartObject("output_tokens_details"u8);
         writer.WriteNumber("reasoning_tokens"u8, 0);
         writer.WriteEndObject();
-        writer.WriteNumber("total_tokens"u8, entry.InputTokens + entry.OutputTokens);
+        writer.WriteNumber("total_tokens"u8, state.InputTokens + state.OutputTokens);
         writer.WriteEndObject();
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class ResponseAdmission(
             return AdmissionResult.Unavailable(fault);
         }
 
-        var entry = new ResponseEntry(ResponseId.New(), tenant, request, timeProvider.GetUtcNow());
+        var entry = new ResponseEntry(ResponseId.New(), tenant, request, timeProvider.GetUtcNow(), publishesOnCommit: request.Store && eventLog.Mode == DurabilityMode.Sync);
 
         if (!lifecycle.TryAdmit(entry, queue))
         {

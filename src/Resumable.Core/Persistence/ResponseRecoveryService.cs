@@ -39,7 +39,7 @@ internal sealed partial class ResponseRecoveryService(
         int restored = 0, interrupted = 0, expired = 0;
         foreach (var response in recovered)
         {
-            var entry = ResponseRestorer.Restore(response);
+            var entry = ResponseRestorer.Restore(response, publishesOnCommit: eventLog.Mode == DurabilityMode.Sync);
             if (entry.CompletedAt is { } completedAt && completedAt + retention.Value.Retention <= now)
             {
                 eventLog.Release(response.ResponseId);

@@ -11,10 +11,14 @@ namespace Resumable.Core.Persistence;
 /// </summary>
 internal static class ResponseRestorer
 {
-    public static ResponseEntry Restore(RecoveredResponse recovered)
+    /// <summary>
+    /// The entry of <paramref name="recovered"/>, every recovered event counted as committed; with
+    /// <paramref name="publishesOnCommit"/> (sync durability) the events it emits from now on publish on commit.
+    /// </summary>
+    public static ResponseEntry Restore(RecoveredResponse recovered, bool publishesOnCommit)
     {
         var created = recovered.Created;
-        var entry = new ResponseEntry(recovered.ResponseId, created.Tenant, created.Request, DateTimeOffset.FromUnixTimeMilliseconds(created.CreatedAtMs), created.ItemId);
+        var entry = new ResponseEntry(recovered.ResponseId, created.Tenant, created.Request, DateTimeOffset.FromUnixTimeMilliseconds(created.CreatedAtMs), created.ItemId, publishesOnCommit);
         lock (entry.Gate)
         {
             foreach (var frame in recovered.Frames)
@@ -24,11 +28,13 @@ internal static class ResponseRestorer
                 entry.NextSequenceNumber = frame.SequenceNumber + 1;
             }
 
-            entry.AdmittedObject = ResponseObjectWriter.Serialize(entry);
+            entry.AdmittedObject = ResponseObjectWriter.Serialize(entry, asSequenced: true);
             if (entry.IsTerminal)
             {
                 entry.CompletedAt = DateTimeOffset.FromUnixTimeMilliseconds(recovered.LastRecordAtMs);
             }
+
+            entry.Publication?.CommitAll();
         }
 
         if (entry.IsTerminal)

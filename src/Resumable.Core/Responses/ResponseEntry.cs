@@ -11,14 +11,31 @@ namespace Resumable.Core.Responses;
 /// </summary>
 internal sealed class ResponseEntry
 {
-    public ResponseEntry(string id, string tenant, ResponseRequest request, DateTimeOffset createdAt, string? itemId = null)
+    /// <summary>
+    /// A new entry. With <paramref name="publishesOnCommit"/> (sync durability) its events reach readers, and
+    /// its state reaches callers, only as the event log commits them (<see cref="Publication"/>).
+    /// </summary>
+    public ResponseEntry(string id, string tenant, ResponseRequest request, DateTimeOffset createdAt, string? itemId = null, bool publishesOnCommit = false)
     {
         Id = id;
         Tenant = tenant;
         Request = request;
         CreatedAt = createdAt;
         ItemId = itemId ?? ResponseId.NewWithPrefix("msg_");
+        Publication = publishesOnCommit ? new CommitPublication(this) : null;
     }
+
+    /// <summary>Sync durability: where committed events are released to, and the state as of the last of them; else null.</summary>
+    public CommitPublication? Publication { get; }
+
+    /// <summary>The state as sequenced, from the live fields below. The caller holds <see cref="Gate"/>.</summary>
+    public ResponseState Current => new(Status, CompletedAt, Error, IncompleteReason, OutputText.Length, OutputStarted, OutputFinished, InputTokens, OutputTokens);
+
+    /// <summary>
+    /// The state callers are shown: as sequenced, or in sync durability as of the last committed event. The caller
+    /// holds <see cref="Gate"/>.
+    /// </summary>
+    public ResponseState Visible => Publication?.Committed ?? Current;
 
     /// <summary>The response id, <c>resp_…</c>.</summary>
     public string Id { get; }
@@ -75,7 +92,7 @@ internal sealed class ResponseEntry
     /// <summary>Cancelled to stop the job (cancel, delete, foreground client gone, shutdown).</summary>
     public CancellationTokenSource JobCancellation { get; } = new();
 
-    /// <summary>Completed (never faulted) once the terminal event is in the log.</summary>
+    /// <summary>Completed (never faulted) once the terminal event is visible to readers (in sync durability: committed).</summary>
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The current status.</summary>

@@ -96,7 +96,7 @@ internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeP
     {
         lock (entry.Gate)
         {
-            return entry.CompletedAt + _retention;
+            return entry.Visible.CompletedAt + _retention;
         }
     }
 
@@ -104,7 +104,7 @@ internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeP
     {
         lock (entry.Gate)
         {
-            return entry.Status;
+            return entry.Visible.Status;
         }
     }
 

@@ -98,7 +98,7 @@ internal sealed partial class ResponseCooler(
             DateTimeOffset? completedAt;
             lock (entry.Gate)
             {
-                completedAt = entry.CompletedAt;
+                completedAt = entry.Visible.CompletedAt;
             }
 
             if (completedAt is { } finished)

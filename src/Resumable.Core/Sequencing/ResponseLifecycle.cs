@@ -40,7 +40,7 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
                 sequencer.Append(entry, ResponseEventKind.Queued);
             }
 
-            entry.AdmittedObject = ResponseObjectWriter.Serialize(entry);
+            entry.AdmittedObject = ResponseObjectWriter.Serialize(entry, asSequenced: true);
 
             return true;
         }
@@ -203,11 +203,16 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
         sequencer.Append(entry, kind);
     }
 
-    // Outside the lock: waking waiters and cancelling the job run other code.
+    // Outside the lock: waking waiters and cancelling the job run other code. A response that publishes on
+    // commit is finished for its callers only when its terminal event is committed (its publication says so).
     private void AfterTerminal(ResponseEntry entry)
     {
         metrics.ResponseFinished(entry.Status);
-        entry.Finished.TrySetResult();
+        if (entry.Publication is null)
+        {
+            entry.Finished.TrySetResult();
+        }
+
         entry.JobCancellation.Cancel();
     }
 }

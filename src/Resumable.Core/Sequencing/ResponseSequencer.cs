@@ -30,7 +30,9 @@ internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics met
         }
         else if (_releaseAfterCommit)
         {
-            eventLog.Enqueue(entry.Id, frame, entry.Log);
+            var publication = entry.Publication ?? throw new InvalidOperationException($"Response {entry.Id} is not set up to publish on commit.");
+            publication.Track(frame.SequenceNumber);
+            eventLog.Enqueue(entry.Id, frame, publication);
         }
         else
         {

@@ -133,14 +133,15 @@ internal static class AdminEndpoints
         var storage = entry.Cold is null ? "memory" : "wal";
         lock (entry.Gate)
         {
+            var state = entry.Visible;
             return new AdminResponseSummary(
                 entry.Id,
                 entry.Tenant,
-                entry.Status.ToWireName(),
+                state.Status.ToWireName(),
                 entry.Request.Model,
                 entry.Request.Background,
                 entry.CreatedAt.ToUnixTimeMilliseconds(),
-                entry.CompletedAt?.ToUnixTimeMilliseconds(),
+                state.CompletedAt?.ToUnixTimeMilliseconds(),
                 expiresAt?.ToUnixTimeMilliseconds(),
                 events,
                 bytes,

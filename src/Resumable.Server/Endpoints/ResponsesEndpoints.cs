@@ -31,7 +31,7 @@ internal static class ResponsesEndpoints
             .WithSummary("Lists the caller's retained responses, newest first, with cursor pagination.");
         group.MapGet("/{id}", (string id, HttpContext context) => RetrieveAsync(id, context, services)).WithName("RetrieveResponse")
             .WithSummary("Returns a response as it stands, or with stream=true replays its events and follows the live tail.");
-        group.MapPost("/{id}/cancel", (string id, HttpContext context) => Cancel(id, context, services)).WithName("CancelResponse")
+        group.MapPost("/{id}/cancel", (string id, HttpContext context) => CancelAsync(id, context, services)).WithName("CancelResponse")
             .WithSummary("Cancels an in-flight response; idempotent.");
         group.MapDelete("/{id}", (string id, HttpContext context) => Delete(id, context, services)).WithName("DeleteResponse")
             .WithSummary("Stops a response if it is running and deletes it.");
@@ -87,6 +87,9 @@ internal static class ResponsesEndpoints
 
         if (request.Background)
         {
+            // Sync durability: the answer waits for the creation's commit (at once otherwise), so that a response
+            // reported queued is one a restart still knows.
+            await entry.Log.WaitForFrameAsync(0, context.RequestAborted).ConfigureAwait(false);
             return new Utf8JsonResult(entry.AdmittedObject, services.Api.Value.PollAfterMilliseconds);
         }
 
@@ -171,14 +174,17 @@ internal static class ResponsesEndpoints
         return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false, services.Streamer, services.Lifecycle);
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> Cancel(string id, HttpContext context, ResponsesServices services)
+    internal static async Task<Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>>> CancelAsync(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
             return OpenAIError.NotFound(id);
         }
 
+        // The response is terminal now; its callers see that once its terminal event is visible (at once, or in
+        // sync durability after the commit), and the answer shows the same outcome.
         services.Lifecycle.TryCancel(entry);
+        await entry.Finished.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
     }
 
