@@ -86,6 +86,8 @@ internal sealed partial class FasterEventLog
             TimeSpan.FromTicks(Interlocked.Read(ref _lastCommitTicks)).TotalMilliseconds,
             TimeSpan.FromTicks(Interlocked.Read(ref _maxCommitTicks)).TotalMilliseconds,
             Interlocked.Read(ref _pendingRecords),
+            _backlog.PendingBytes(log),
+            _backlog.MaxPendingBytes,
             _fault,
             Interlocked.Read(ref _reopens),
             _unpersistable.Count);
@@ -103,6 +105,7 @@ internal sealed partial class FasterEventLog
                 _drained = 0;
                 while (reader.TryRead(out var record))
                 {
+                    _backlog.Taken(record);
                     _drained++;
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
@@ -395,12 +398,17 @@ internal sealed partial class FasterEventLog
                 // Issue the commit, then wait for the committed address to pass the tail we saw. A commit in flight
                 // is never cancelled (an abandoned CommitAsync can miss its completion); shutdown waits for it.
                 log.Commit(spinWait: false);
-                await log.WaitForCommitAsync(until, -1, CancellationToken.None).ConfigureAwait(false);
+                await log.WaitForCommitAsync(until, -1, _abandonCommits.Token).ConfigureAwait(false);
                 if (_commitManager!.Failure is { } failure)
                 {
                     // FasterLog counts the commit as done, but its record is not on disk: it is not durable.
                     throw new IOException(failure);
                 }
+            }
+            catch (OperationCanceledException) when (_abandonCommits.IsCancellationRequested)
+            {
+                // Shutdown gave up on a disk that does not answer: nothing of this commit is reported durable.
+                return;
             }
             catch (Exception ex)
             {

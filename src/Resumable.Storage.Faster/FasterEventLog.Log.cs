@@ -29,4 +29,7 @@ internal sealed partial class FasterEventLog
 
     [LoggerMessage(EventIds.WalReopenFailed, LogLevel.Debug, "The failed write-ahead log could not be reopened yet: {Reason}")]
     private partial void LogReopenFailed(string reason);
+
+    [LoggerMessage(EventIds.WalNotDurableAtShutdown, LogLevel.Warning, "The write-ahead log stopped after waiting {Seconds} s for a disk that does not keep up: {Records} records ({Bytes} bytes) were not committed and may be lost; their durable cursors never passed them.")]
+    private partial void LogNotDurableAtShutdown(double seconds, long records, long bytes);
 }

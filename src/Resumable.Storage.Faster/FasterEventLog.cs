@@ -34,6 +34,11 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(QueueOptions);
     private readonly SemaphoreSlim _commitSignal = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
+
+    // Cancelled once stopping has waited ShutdownTimeout: a commit still in flight is no longer waited for.
+    private readonly CancellationTokenSource _abandonCommits = new();
+    private int _abandoned;
+    private readonly WalBacklog _backlog;
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private IDevice? _device;
     private FasterLog? _log;
@@ -58,6 +63,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         Directory = Path.GetFullPath(_options.Directory);
         _maxRecordBytes = (int)Math.Min(int.MaxValue, _options.PageSizeBytes - 32);
         _maxBatchBytes = (int)Math.Min(256 * 1024, _options.PageSizeBytes / 4);
+        _backlog = new WalBacklog(_options.MaxPendingBytes);
     }
 
     /// <summary>The absolute directory of the log.</summary>
@@ -65,6 +71,9 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     /// <inheritdoc />
     public DurabilityMode Mode => _options.Durability;
+
+    /// <inheritdoc />
+    public string? Saturation => _options.Durability == DurabilityMode.None ? null : _backlog.Saturation(_log);
 
     /// <inheritdoc />
     public void RecordCreated(string responseId, CreatedRecord created) =>
@@ -100,7 +109,10 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
     }
 
-    /// <summary>Drains the queue and commits what is left; <see cref="DisposeAsync"/> closes the log.</summary>
+    /// <summary>
+    /// Drains the queue and commits what is left, waiting at most <see cref="WalOptions.ShutdownTimeout"/>; past it
+    /// logs what was not committed and gives up on it, as a crash would. <see cref="DisposeAsync"/> closes the log.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) == 1)
@@ -110,10 +122,33 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
         _stopRequested = true;
         _queue.Writer.TryComplete();
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.ShutdownTimeout);
+        try
+        {
+            await _writer.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _committer.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await CommitPendingAsync(CancellationToken.None).WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            await AbandonAtShutdownAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The disk does not keep up: what is still queued or uncommitted stays so, and may be lost as in a crash (its
+    // durable cursors never passed it). The writer stops waiting for log memory, the committer for its commit.
+    private async Task AbandonAtShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _abandoned, 1) == 1)
+        {
+            return;
+        }
+
+        LogNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_log));
+        await _abandonCommits.CancelAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await CommitPendingAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -129,7 +164,18 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_writer, _committer).ConfigureAwait(false);
+            var loops = Task.WhenAll(_writer, _committer);
+            try
+            {
+                // Wall-clock time: what is waited for is a real disk.
+                await loops.WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A commit is stuck on the disk: stop waiting for it.
+                await AbandonAtShutdownAsync().ConfigureAwait(false);
+                await loops.ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -163,8 +209,10 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
+        _backlog.Queued(record);
         if (!_queue.Writer.TryWrite(record))
         {
+            _backlog.Taken(record);
             // Only after shutdown began; the record was never reported durable, so nothing is promised.
             LogDroppedAfterStop(record.Header.Kind, record.Header.ResponseId);
             record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));

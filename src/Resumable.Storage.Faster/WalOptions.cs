@@ -43,4 +43,20 @@ public sealed class WalOptions
     /// <summary>Log page size; a record (a frame plus 48 bytes) must fit in a page. Default 4 MiB; a power of two from 64 KiB to 256 MiB.</summary>
     [Range(64L << 10, 256L << 20)]
     public long PageSizeBytes { get; set; } = 4L << 20;
+
+    /// <summary>
+    /// The most bytes that may wait for the disk (queued for the log, or in its memory but not yet committed)
+    /// before new responses are refused with 503 <c>storage_unavailable</c> and <c>/readyz</c> turns 503: a disk
+    /// that stalls without failing then bounds memory instead of growing it. Responses already running keep
+    /// streaming. Default 256 MiB; 1 MiB to 64 GiB.
+    /// </summary>
+    [Range(1L << 20, 64L << 30)]
+    public long MaxPendingBytes { get; set; } = 256L << 20;
+
+    /// <summary>
+    /// How long stopping waits for what is queued to become durable. Past it the node stops anyway and logs how
+    /// many records and bytes were not committed (they may be lost, as in a crash). Default 10 seconds; 100 ms to 10 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

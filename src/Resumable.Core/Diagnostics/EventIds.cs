@@ -31,4 +31,5 @@ internal static class EventIds
     public const int WalRecordTooLarge = 5006;
     public const int WalReopened = 5007;
     public const int WalReopenFailed = 5008;
+    public const int WalNotDurableAtShutdown = 5009;
 }

@@ -16,7 +16,7 @@ public sealed class QueueOptions
     [Range(1, 10_000)]
     public int Workers { get; set; } = 64;
 
-    /// <summary>The <c>Retry-After</c> value sent with a 429, in seconds. Default 1; 1 to 3,600.</summary>
+    /// <summary>The <c>Retry-After</c> value sent with a 429 (queue full) and a 503 <c>storage_unavailable</c>, in seconds. Default 1; 1 to 3,600.</summary>
     [Range(1, 3_600)]
     public int RetryAfterSeconds { get; set; } = 1;
 }

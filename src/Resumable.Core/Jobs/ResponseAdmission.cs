@@ -34,10 +34,11 @@ internal sealed partial class ResponseAdmission(
             return AdmissionResult.Rejected(problem);
         }
 
-        // A response the log cannot persist is refused rather than accepted without its durability.
-        if (request.Store && eventLog.Fault is { } fault)
+        // A response the log cannot persist, or not without growing memory for a disk that does not keep up, is
+        // refused rather than accepted without its durability.
+        if (request.Store && (eventLog.Fault ?? eventLog.Saturation) is { } unavailable)
         {
-            return AdmissionResult.Unavailable(fault);
+            return AdmissionResult.Unavailable(unavailable);
         }
 
         var entry = new ResponseEntry(ResponseId.New(), tenant, request, timeProvider.GetUtcNow(), publishesOnCommit: request.Store && eventLog.Mode == DurabilityMode.Sync);

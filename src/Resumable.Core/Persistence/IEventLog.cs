@@ -20,6 +20,12 @@ public interface IEventLog
     string? Fault { get; }
 
     /// <summary>
+    /// Why the log takes no new responses although it has not failed (too many bytes wait for a slow disk), or
+    /// null while it keeps up. New responses are refused meanwhile; responses already running keep going.
+    /// </summary>
+    string? Saturation { get; }
+
+    /// <summary>
     /// Opens the log and returns the responses it holds, once, before anything is recorded. Throws when the
     /// log exists but cannot be recovered (the host must not start on an empty log in its place).
     /// </summary>

@@ -12,6 +12,9 @@ internal sealed class MemoryOnlyEventLog : IEventLog
     public string? Fault => null;
 
     /// <inheritdoc />
+    public string? Saturation => null;
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RecoveredResponse>>([]);
 

@@ -11,7 +11,9 @@ namespace Resumable.Core.Persistence;
 /// <param name="RecordsPerCommit">Average records per commit since start.</param>
 /// <param name="LastCommitMilliseconds">Latency of the most recent commit.</param>
 /// <param name="MaxCommitMilliseconds">The highest commit latency since start.</param>
-/// <param name="PendingRecords">Records queued but not yet durable.</param>
+/// <param name="PendingRecords">Records in the log's memory but not yet durable.</param>
+/// <param name="PendingBytes">Bytes waiting for the disk: queued for the log or in its memory, not yet committed.</param>
+/// <param name="MaxPendingBytes">Past this many pending bytes new responses are refused.</param>
 /// <param name="Fault">The storage error that stopped the log, or null while it is healthy.</param>
 /// <param name="Reopens">How often the log was reopened after a storage error since start.</param>
 /// <param name="UnpersistedResponses">Responses that lost a record to a storage error (or had one too large) and finish from memory only.</param>
@@ -27,6 +29,8 @@ public sealed record WalStatistics(
     double LastCommitMilliseconds,
     double MaxCommitMilliseconds,
     long PendingRecords,
+    long PendingBytes,
+    long MaxPendingBytes,
     string? Fault,
     long Reopens,
     int UnpersistedResponses);

@@ -29,7 +29,8 @@ internal sealed partial class ResponseCooler(
     /// <summary>Cools every response that is due; returns how many went cold.</summary>
     public async Task<int> CoolAsync(CancellationToken cancellationToken)
     {
-        if (eventLog.Mode == DurabilityMode.None || eventLog.Fault is not null)
+        // Consolidation writes to the log: not while it has failed, nor while it does not keep up with what it has.
+        if (eventLog.Mode == DurabilityMode.None || eventLog.Fault is not null || eventLog.Saturation is not null)
         {
             return 0;
         }

@@ -10,7 +10,8 @@ namespace Resumable.Core.Retention;
 /// Every <see cref="RetentionOptions.SweepInterval"/>: releases responses whose retention has run out (their
 /// memory, and their records in the event log, which then forgets their durable cursors in log order and
 /// reclaims their space),
-/// then lets the <see cref="ResponseCooler"/> move finished responses past their hot period to the log.
+/// then lets the <see cref="ResponseCooler"/> move finished responses past their hot period to the log. Cooling
+/// waits for commits; expiry never waits for it, so responses still expire on time while the disk stalls.
 /// </summary>
 internal sealed partial class RetentionSweeper(
     ResponseRegistry registry,
@@ -41,13 +42,28 @@ internal sealed partial class RetentionSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, timeProvider);
+        var cooling = Task.CompletedTask;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Sweep();
-                await cooler.CoolAsync(stoppingToken);
+
+                // One cooling round at a time, beside the sweeps: a round stuck on a commit skips later rounds
+                // instead of holding up expiry.
+                if (cooling.IsCompleted)
+                {
+                    cooling = cooler.CoolAsync(stoppingToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            await cooling;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -64,7 +64,7 @@ internal static class ResponsesEndpoints
 
         if (admission.StorageFault is { } fault)
         {
-            return OpenAIError.StorageUnavailable(fault);
+            return OpenAIError.StorageUnavailable(context, fault, services.Queue.Value.RetryAfterSeconds);
         }
 
         if (admission.QueueFull)

@@ -42,8 +42,11 @@ internal static class OpenAIError
         return Create(StatusCodes.Status429TooManyRequests, "The job queue is full. Retry after the time in the Retry-After header.", "rate_limit_error", null, "queue_full");
     }
 
-    public static JsonHttpResult<OpenAIErrorEnvelope> StorageUnavailable(string fault) =>
-        Create(StatusCodes.Status503ServiceUnavailable, $"The service cannot persist new responses right now ({fault}). Retry later; responses already running are not affected.", "server_error", null, "storage_unavailable");
+    public static JsonHttpResult<OpenAIErrorEnvelope> StorageUnavailable(HttpContext context, string fault, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, $"The service cannot persist new responses right now ({fault}). Retry after the time in the Retry-After header; responses already running are not affected.", "server_error", null, "storage_unavailable");
+    }
 
     public static JsonHttpResult<OpenAIErrorEnvelope> ColdReadUnavailable(string id, string reason) =>
         Create(StatusCodes.Status503ServiceUnavailable, $"The events of response '{id}' cannot be read from the write-ahead log right now ({reason}). Retry later.", "server_error", null, "storage_unavailable");

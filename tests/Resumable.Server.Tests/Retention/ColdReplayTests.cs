@@ -191,6 +191,8 @@ public class ColdReplayTests
 
         public string? Fault => log.Fault;
 
+        public string? Saturation => log.Saturation;
+
         public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) => log.RecoverAsync(cancellationToken);
 
         public void RecordCreated(string responseId, CreatedRecord created) => log.RecordCreated(responseId, created);
