@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Resumable.Server.Auth;
 using Resumable.Server.Endpoints;
@@ -14,6 +15,12 @@ public static class ResumableServerExtensions
     public static WebApplicationBuilder AddResumableServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // Kestrel refuses a header value with a byte outside ASCII before the application sees the request, with an
+        // empty 400. Read as Latin-1 (every byte is a character), a junk Authorization or Last-Event-ID value reaches
+        // the API instead and gets its 401 or 400 in the OpenAI error shape. Kestrel still refuses a NUL byte.
+        builder.WebHost.ConfigureKestrel(static kestrel => kestrel.RequestHeaderEncodingSelector = static _ => Encoding.Latin1);
+
         // The log first: it then starts before recovery and the workers and stops after them.
         services.AddResumableFasterWal();
         services.AddResumableCore();
