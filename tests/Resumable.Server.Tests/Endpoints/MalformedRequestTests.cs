@@ -161,6 +161,22 @@ public class MalformedRequestTests(ResumableAppFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Authorization_KeyWithUtf8Characters_IsAccepted()
+    {
+        await using var server = ResumableAppFactory.Create(new Dictionary<string, string?>
+        {
+            ["Resumable:Auth:Keys:2:Key"] = "sk-clé-ünïcode-0004",
+            ["Resumable:Auth:Keys:2:Tenant"] = "tenant-c",
+        });
+        server.CreateApiClient();
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8 }) { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/responses");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer sk-clé-ünïcode-0004");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
     public async Task Stream_NonAsciiLastEventId_Returns400NamingIt()
     {
         var id = await _client.CreateBackgroundAsync("cursor bytes", ResponsesApi.Synthetic(3));
@@ -173,7 +189,7 @@ public class MalformedRequestTests(ResumableAppFactory factory) : IClassFixture<
     }
 
     // HttpClient refuses to send header bytes outside ASCII unless told how to encode them; Latin-1 sends each
-    // character below U+0100 as the byte of the same value.
+    // character below U+0100 as the byte of the same value, so "\u00ff\u00fe" goes out as bytes that are not UTF-8.
     private HttpClient RawHeaderClient() =>
         new(new SocketsHttpHandler { RequestHeaderEncodingSelector = static (_, _) => Encoding.Latin1 })
         {
