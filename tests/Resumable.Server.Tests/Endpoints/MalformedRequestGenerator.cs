@@ -60,7 +60,7 @@ internal sealed partial class MalformedRequestGenerator(Random random, string se
     {
         var request = ValidRequest();
         string kind;
-        var auth = TenantAuth();
+        string? auth = TenantAuth();
         var contentType = Pick("application/json", "application/json; charset=utf-8", "application/vnd.api+json", null);
         int? expected = null;
         byte[] body;
@@ -564,7 +564,7 @@ internal sealed partial class MalformedRequestGenerator(Random random, string se
     {
         var query = new List<string>();
         var headers = new List<KeyValuePair<string, string>>();
-        var auth = TenantAuth();
+        string? auth = TenantAuth();
         int? expected = null;
         string id;
         var kind = "retrieve";
@@ -727,7 +727,7 @@ internal sealed partial class MalformedRequestGenerator(Random random, string se
     private FuzzCase AdminCase()
     {
         var query = new List<string>();
-        var auth = AdminAuth();
+        string? auth = $"Bearer {TestKeys.Admin}";
         int? expected = null;
         string path;
         string kind;
@@ -819,9 +819,7 @@ internal sealed partial class MalformedRequestGenerator(Random random, string se
 
     private static string QueryString(List<string> query) => query.Count == 0 ? "" : "?" + string.Join('&', query);
 
-    private string? TenantAuth() => random.Next(5) == 0 ? $"Bearer {TestKeys.TenantB}" : $"Bearer {TestKeys.TenantA}";
-
-    private string AdminAuth() => $"Bearer {TestKeys.Admin}";
+    private string TenantAuth() => random.Next(5) == 0 ? $"Bearer {TestKeys.TenantB}" : $"Bearer {TestKeys.TenantA}";
 
     private string? BadAuth(bool forAdmin)
     {
