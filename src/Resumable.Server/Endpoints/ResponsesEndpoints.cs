@@ -43,6 +43,15 @@ internal static class ResponsesEndpoints
     internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> CreateAsync(
         HttpContext context, ResponsesServices services)
     {
+        // A body declared as something else (a form, plain text) is refused before it is read. One that declares no
+        // type is read as JSON: the parser refuses it if it is not.
+        var contentType = context.Request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !context.Request.HasJsonContentType())
+        {
+            return OpenAIError.BadRequest(
+                $"Unsupported Content-Type '{contentType}': send the request body as JSON, with 'Content-Type: application/json'.", null, "unsupported_content_type");
+        }
+
         var limit = services.Api.Value.MaxRequestBodyBytes;
         var body = await RequestBodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
         if (body is null)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Resumable.Server.Auth;
 using Resumable.Server.Endpoints;
@@ -10,10 +11,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Composes the Resumable server: the pipeline, the HTTP API, authentication, health and OpenAPI.</summary>
 public static class ResumableServerExtensions
 {
+    private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     /// <summary>Registers everything the server needs, with options validated at start-up.</summary>
     public static WebApplicationBuilder AddResumableServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // Kestrel refuses a header value that is not UTF-8 before the application sees the request, with an empty 400.
+        // Decoded leniently instead (such bytes become U+FFFD, valid UTF-8 reads as before), a junk Authorization or
+        // Last-Event-ID value reaches the API and gets its 401 or 400 in the OpenAI error shape.
+        builder.WebHost.ConfigureKestrel(static kestrel => kestrel.RequestHeaderEncodingSelector = static _ => LenientUtf8);
+
         // The log first: it then starts before recovery and the workers and stops after them.
         services.AddResumableFasterWal();
         services.AddResumableCore();

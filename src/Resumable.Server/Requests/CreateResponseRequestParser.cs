@@ -6,12 +6,18 @@ namespace Resumable.Server.Requests;
 /// <summary>
 /// Validates a <c>POST /v1/responses</c> body by hand, so that every problem becomes an OpenAI error naming
 /// its parameter (model binding would answer malformed input with its own shape). Unknown fields are ignored.
+/// Every string the parser reads, value or property name, must be valid Unicode, and no object it reads may
+/// name a property twice.
 /// </summary>
 internal static class CreateResponseRequestParser
 {
+    private const int MaxDepth = 32;
     private const int MaxMetadataPairs = 16;
     private const int MaxMetadataKeyLength = 64;
     private const int MaxMetadataValueLength = 512;
+    private const string NotUnicodeReason =
+        "is not valid Unicode: strings must not contain unpaired surrogates (such as \\ud800) or bytes that are not UTF-8.";
+
     private static readonly string[] Roles = ["user", "assistant", "system", "developer"];
 
     /// <summary>Parses <paramref name="body"/>; on failure returns null and describes the problem.</summary>
@@ -21,7 +27,7 @@ internal static class CreateResponseRequestParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
@@ -50,14 +56,15 @@ internal static class CreateResponseRequestParser
             throw Invalid(null, $"The request body must be a JSON object, not {Describe(root.ValueKind)}.", "invalid_type");
         }
 
-        var model = RequiredString(root, "model");
+        var fields = ReadObject(root, path: null);
+        var model = RequiredString(fields, "model");
         if (model.Length == 0)
         {
             throw Invalid("model", "'model' must not be empty.", "invalid_value");
         }
 
-        var background = OptionalBool(root, "background") ?? false;
-        var store = OptionalBool(root, "store") ?? true;
+        var background = OptionalBool(fields, "background") ?? false;
+        var store = OptionalBool(fields, "store") ?? true;
         if (background && !store)
         {
             throw Invalid("store", "Background mode requires 'store' to be true.", "invalid_value");
@@ -66,29 +73,29 @@ internal static class CreateResponseRequestParser
         return new ResponseRequest
         {
             Model = model,
-            Input = ReadInput(root),
-            Instructions = OptionalString(root, "instructions"),
+            Input = ReadInput(fields),
+            Instructions = OptionalString(fields, "instructions"),
             Background = background,
-            Stream = OptionalBool(root, "stream") ?? false,
+            Stream = OptionalBool(fields, "stream") ?? false,
             Store = store,
-            Metadata = ReadMetadata(root),
-            MaxOutputTokens = OptionalInt(root, "max_output_tokens", 1, 1_000_000),
-            Temperature = OptionalNumber(root, "temperature", 0, 2),
-            TopP = OptionalNumber(root, "top_p", 0, 1),
-            User = OptionalString(root, "user"),
+            Metadata = ReadMetadata(fields),
+            MaxOutputTokens = OptionalInt(fields, "max_output_tokens", 1, 1_000_000),
+            Temperature = OptionalNumber(fields, "temperature", 0, 2),
+            TopP = OptionalNumber(fields, "top_p", 0, 1),
+            User = OptionalString(fields, "user"),
         };
     }
 
-    private static List<InputMessage> ReadInput(JsonElement root)
+    private static List<InputMessage> ReadInput(Dictionary<string, JsonElement> fields)
     {
-        if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
+        if (!fields.TryGetValue("input", out var input) || input.ValueKind == JsonValueKind.Null)
         {
             throw Invalid("input", "Missing required parameter: 'input'.", "missing_required_parameter");
         }
 
         if (input.ValueKind == JsonValueKind.String)
         {
-            return [new InputMessage(ResponseId.NewWithPrefix("msg_"), "user", [new InputTextPart("input_text", input.GetString()!)])];
+            return [new InputMessage(ResponseId.NewWithPrefix("msg_"), "user", [new InputTextPart("input_text", ReadString(input, "input"))])];
         }
 
         if (input.ValueKind != JsonValueKind.Array)
@@ -114,27 +121,28 @@ internal static class CreateResponseRequestParser
             throw Invalid(path, $"Invalid type for '{path}': expected an object, but got {Describe(item.ValueKind)} instead.", "invalid_type");
         }
 
-        var type = OptionalString(item, "type", path) ?? "message";
+        var fields = ReadObject(item, path);
+        var type = OptionalString(fields, "type", path) ?? "message";
         if (type != "message")
         {
             throw Invalid($"{path}.type", $"Unsupported input item type '{type}'; this service accepts 'message' items.", "invalid_value");
         }
 
-        var role = RequiredString(item, "role", path);
+        var role = RequiredString(fields, "role", path);
         if (!Roles.Contains(role))
         {
             throw Invalid($"{path}.role", $"Invalid value for '{path}.role': '{role}'. Supported values are: {string.Join(", ", Roles.Select(r => $"'{r}'"))}.", "invalid_value");
         }
 
-        if (!item.TryGetProperty("content", out var content))
+        if (!fields.TryGetValue("content", out var content))
         {
             throw Invalid($"{path}.content", $"Missing required parameter: '{path}.content'.", "missing_required_parameter");
         }
 
-        var id = OptionalString(item, "id", path) ?? ResponseId.NewWithPrefix("msg_");
+        var id = OptionalString(fields, "id", path) ?? ResponseId.NewWithPrefix("msg_");
         if (content.ValueKind == JsonValueKind.String)
         {
-            return new InputMessage(id, role, [new InputTextPart(role == "assistant" ? "output_text" : "input_text", content.GetString()!)]);
+            return new InputMessage(id, role, [new InputTextPart(role == "assistant" ? "output_text" : "input_text", ReadString(content, $"{path}.content"))]);
         }
 
         if (content.ValueKind != JsonValueKind.Array)
@@ -152,23 +160,24 @@ internal static class CreateResponseRequestParser
                 throw Invalid(partPath, $"Invalid type for '{partPath}': expected an object, but got {Describe(part.ValueKind)} instead.", "invalid_type");
             }
 
-            var partType = RequiredString(part, "type", partPath);
+            var partFields = ReadObject(part, partPath);
+            var partType = RequiredString(partFields, "type", partPath);
             if (partType is not ("input_text" or "output_text"))
             {
                 throw Invalid($"{partPath}.type", $"Unsupported content part type '{partType}'; this service accepts 'input_text' and 'output_text'.", "invalid_value");
             }
 
-            parts.Add(new InputTextPart(partType, RequiredString(part, "text", partPath)));
+            parts.Add(new InputTextPart(partType, RequiredString(partFields, "text", partPath)));
             index++;
         }
 
         return new InputMessage(id, role, parts);
     }
 
-    private static Dictionary<string, string> ReadMetadata(JsonElement root)
+    private static Dictionary<string, string> ReadMetadata(Dictionary<string, JsonElement> fields)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("metadata", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!fields.TryGetValue("metadata", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return metadata;
         }
@@ -178,53 +187,73 @@ internal static class CreateResponseRequestParser
             throw Invalid("metadata", $"Invalid type for 'metadata': expected an object, but got {Describe(element.ValueKind)} instead.", "invalid_type");
         }
 
-        foreach (var property in element.EnumerateObject())
+        if (element.GetPropertyCount() > MaxMetadataPairs)
         {
-            if (metadata.Count == MaxMetadataPairs)
+            throw Invalid("metadata", $"'metadata' may hold at most {MaxMetadataPairs} pairs.", "invalid_value");
+        }
+
+        foreach (var (key, value) in ReadObject(element, "metadata"))
+        {
+            if (key.Length > MaxMetadataKeyLength)
             {
-                throw Invalid("metadata", $"'metadata' may hold at most {MaxMetadataPairs} pairs.", "invalid_value");
+                throw Invalid("metadata", $"Metadata keys may be at most {MaxMetadataKeyLength} characters; '{Prefix(key)}…' has {key.Length}.", "invalid_value");
             }
 
-            if (property.Name.Length > MaxMetadataKeyLength)
+            if (value.ValueKind != JsonValueKind.String)
             {
-                throw Invalid("metadata", $"Metadata keys may be at most {MaxMetadataKeyLength} characters; '{property.Name[..16]}…' has {property.Name.Length}.", "invalid_value");
+                throw Invalid($"metadata.{key}", $"Invalid type for 'metadata.{key}': expected a string, but got {Describe(value.ValueKind)} instead.", "invalid_type");
             }
 
-            if (property.Value.ValueKind != JsonValueKind.String)
+            var text = ReadString(value, $"metadata.{key}");
+            if (text.Length > MaxMetadataValueLength)
             {
-                throw Invalid($"metadata.{property.Name}", $"Invalid type for 'metadata.{property.Name}': expected a string, but got {Describe(property.Value.ValueKind)} instead.", "invalid_type");
+                throw Invalid($"metadata.{key}", $"Metadata values may be at most {MaxMetadataValueLength} characters; 'metadata.{key}' has {text.Length}.", "invalid_value");
             }
 
-            var value = property.Value.GetString()!;
-            if (value.Length > MaxMetadataValueLength)
-            {
-                throw Invalid($"metadata.{property.Name}", $"Metadata values may be at most {MaxMetadataValueLength} characters; 'metadata.{property.Name}' has {value.Length}.", "invalid_value");
-            }
-
-            metadata[property.Name] = value;
+            metadata[key] = text;
         }
 
         return metadata;
     }
 
-    private static string RequiredString(JsonElement parent, string name, string? path = null) =>
-        OptionalString(parent, name, path) ?? throw Invalid(Join(path, name), $"Missing required parameter: '{Join(path, name)}'.", "missing_required_parameter");
-
-    private static string? OptionalString(JsonElement parent, string name, string? path = null)
+    /// <summary>
+    /// The properties of an object the parser reads, by name, each name decoded like any other string. A name that
+    /// appears twice is refused: which of the two values a reader takes differs between JSON libraries.
+    /// </summary>
+    private static Dictionary<string, JsonElement> ReadObject(JsonElement element, string? path)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = ReadName(property, path);
+            if (!fields.TryAdd(name, property.Value))
+            {
+                var param = Join(path, name);
+                throw Invalid(param, $"Duplicate parameter '{param}': each property of a JSON object may appear only once.", "duplicate_parameter");
+            }
+        }
+
+        return fields;
+    }
+
+    private static string RequiredString(Dictionary<string, JsonElement> fields, string name, string? path = null) =>
+        OptionalString(fields, name, path) ?? throw Invalid(Join(path, name), $"Missing required parameter: '{Join(path, name)}'.", "missing_required_parameter");
+
+    private static string? OptionalString(Dictionary<string, JsonElement> fields, string name, string? path = null)
+    {
+        if (!fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? ReadString(value, Join(path, name))
             : throw WrongType(Join(path, name), "a string", value.ValueKind);
     }
 
-    private static bool? OptionalBool(JsonElement parent, string name)
+    private static bool? OptionalBool(Dictionary<string, JsonElement> fields, string name)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -237,26 +266,35 @@ internal static class CreateResponseRequestParser
         };
     }
 
-    private static int? OptionalInt(JsonElement parent, string name, int min, int max)
+    private static int? OptionalInt(Dictionary<string, JsonElement> fields, string name, int min, int max)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        if (value.ValueKind != JsonValueKind.Number)
         {
             throw WrongType(name, "an integer", value.ValueKind);
         }
 
+        if (!value.TryGetInt32(out var number))
+        {
+            // An integer literal too large for 32 bits is out of range, not of the wrong type.
+            var text = value.GetRawText();
+            throw text.AsSpan().IndexOfAny(".eE") < 0
+                ? OutOfRange(name, min, max, text)
+                : WrongType(name, "an integer", value.ValueKind);
+        }
+
         return number >= min && number <= max
             ? number
-            : throw Invalid(name, $"Invalid '{name}': integer below minimum value or above maximum value. Expected a value from {min} to {max}, but got {number} instead.", "invalid_value");
+            : throw OutOfRange(name, min, max, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static double? OptionalNumber(JsonElement parent, string name, double min, double max)
+    private static double? OptionalNumber(Dictionary<string, JsonElement> fields, string name, double min, double max)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -269,13 +307,49 @@ internal static class CreateResponseRequestParser
         var number = value.GetDouble();
         return number >= min && number <= max
             ? number
-            : throw Invalid(name, $"Invalid '{name}': expected a value from {min} to {max}, but got {number} instead.", "invalid_value");
+            : throw Invalid(name, $"Invalid '{name}': expected a value from {min} to {max}, but got {value.GetRawText()} instead.", "invalid_value");
     }
+
+    private static string ReadString(JsonElement value, string param) =>
+        Decode(static element => element.GetString()!, value, param, isName: false);
+
+    private static string ReadName(JsonProperty property, string? objectPath) =>
+        Decode(static named => named.Name, property, objectPath, isName: true);
+
+    // Every string the parser reads, value or property name, is decoded here. System.Text.Json checks neither escapes
+    // nor the bytes inside strings when it parses, only when it turns a string into UTF-16: an unpaired surrogate
+    // (\ud800, \udfff) or bytes that are not UTF-8 then throw InvalidOperationException (documented on
+    // Utf8JsonReader.GetString), which would reach the exception handler as a 500. Such a string could not be written
+    // as UTF-8 into the response object, the SSE frames or the write-ahead log either, so it is refused here, before
+    // admission.
+    private static string Decode<T>(Func<T, string> read, T source, string? param, bool isName)
+    {
+        try
+        {
+            return read(source);
+        }
+        catch (InvalidOperationException)
+        {
+            var message = (isName, param) switch
+            {
+                (false, _) => $"Invalid value for '{param}': the string {NotUnicodeReason}",
+                (true, null) => $"A property name in the request body {NotUnicodeReason}",
+                (true, _) => $"A property name in '{param}' {NotUnicodeReason}",
+            };
+            throw Invalid(param, message, "invalid_value");
+        }
+    }
+
+    // Cuts a key for an error message without splitting a surrogate pair.
+    private static string Prefix(string key) => key[..(char.IsHighSurrogate(key[15]) ? 15 : 16)];
 
     private static string Join(string? path, string name) => path is null ? name : $"{path}.{name}";
 
     private static RequestErrorException WrongType(string param, string expected, JsonValueKind actual) =>
         Invalid(param, $"Invalid type for '{param}': expected {expected}, but got {Describe(actual)} instead.", "invalid_type");
+
+    private static RequestErrorException OutOfRange(string param, int min, int max, string actual) =>
+        Invalid(param, $"Invalid '{param}': integer below minimum value or above maximum value. Expected a value from {min} to {max}, but got {actual} instead.", "invalid_value");
 
     private static RequestErrorException Invalid(string? param, string message, string code) => new(new RequestError(param, message, code));
 
