@@ -136,10 +136,7 @@ public sealed class FasterEventLogTests() : WalTests("faster")
             Assert.True(File.Exists(Path.Combine(LogDirectory.Path, "events.log.1")), "the test needs more than one segment");
 
             log.Release(old);
-            for (var attempt = 0; attempt < 400 && File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")); attempt++)
-            {
-                await Task.Delay(10);
-            }
+            await WaitUntilAsync(() => !File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")));
 
             Assert.False(File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")), "segment 0 was not reclaimed");
             Assert.True(log.GetStatistics()!.BeginAddress > 1L << 20);
