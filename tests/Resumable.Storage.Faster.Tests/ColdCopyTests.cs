@@ -71,10 +71,7 @@ public sealed class ColdCopyTests() : WalTests("cold")
         var cold = await log.ConsolidateAsync(id, written.ToArray(), CancellationToken.None).WaitAsync(Bound);
 
         log.Release(id);
-        for (var attempt = 0; attempt < 1_000 && log.GetStatistics()!.BeginAddress <= cold.Locations[^1]; attempt++)
-        {
-            await Task.Delay(5);
-        }
+        await WaitUntilAsync(() => log.GetStatistics()!.BeginAddress > cold.Locations[^1]);
 
         Assert.True(log.GetStatistics()!.BeginAddress > cold.Locations[^1], "the log was never truncated past the cold copy");
         var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(() => log.ReadColdAsync(id, cold, CancellationToken.None).WaitAsync(Bound));

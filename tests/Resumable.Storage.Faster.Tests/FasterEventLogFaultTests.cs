@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
@@ -10,6 +10,9 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
 {
     private FasterEventLog Open(ICursorStore cursors, ILogDeviceFactory? devices = null, DurabilityMode durability = DurabilityMode.Async) =>
         TestWal.Open(LogDirectory.Path, cursors, devices, durability);
+
+    // A failure shows as the log's fault, or, once it no longer lasts, as the reopening it caused.
+    private static bool FaultShows(FasterEventLog log) => log.Fault is not null || log.GetStatistics()!.Reopens > 0;
 
     [Theory]
     [InlineData(1, true)]
@@ -45,8 +48,8 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
         {
             await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
             log.RecordCreated(id, new CreatedRecord("tenant", 0, "msg_1", new ResponseRequest { Model = "synthetic", Input = [] }));
-            TimeSpan? faultSeen = null;
-            for (var round = 0; round < 40 && faultSeen is null; round++)
+            var faultSeen = false;
+            for (var round = 0; round < 40 && !faultSeen; round++)
             {
                 for (var i = 0; i < 50; i++)
                 {
@@ -55,24 +58,14 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
                     log.Enqueue(id, frame);
                 }
 
-                // Bounded wait until this round is durable, or the failure shows (a failure that does not last is
-                // seen by the reopening it caused).
-                var waited = Stopwatch.StartNew();
-                while (cursors.GetDurable(id) != written.Count - 1 && waited.Elapsed < Bound)
-                {
-                    if (log.Fault is not null || log.GetStatistics()!.Reopens > 0)
-                    {
-                        faultSeen = waited.Elapsed;
-                        break;
-                    }
-
-                    await Task.Delay(2);
-                }
+                // Wait until this round is durable or the failure shows; neither means the log hangs.
+                await WaitUntilAsync(() => cursors.GetDurable(id) == written.Count - 1 || FaultShows(log));
+                faultSeen = FaultShows(log);
+                Assert.True(faultSeen || cursors.GetDurable(id) == written.Count - 1, $"round {round} neither became durable nor showed a fault");
             }
 
             Assert.True(devices.FailedWrites > 0, "the failing write was never reached");
-            Assert.NotNull(faultSeen);
-            Assert.True(faultSeen < TimeSpan.FromSeconds(1), $"the fault became visible after {faultSeen}");
+            Assert.True(faultSeen, "the failed write showed neither as a fault nor as a reopening");
             durable = cursors.GetDurable(id);
 
             // A failure that lasts keeps the log failed; after one that does not, the log reopens, but the response
@@ -86,7 +79,9 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
                 await WaitUntilAsync(() => log.Fault is null);
                 Assert.Null(log.Fault);
                 log.Enqueue(id, TestWal.Frame(written.Count, ResponseEventTypes.OutputTextDelta, "after the reopening"));
-                await Task.Delay(50);
+
+                // A response enqueued after that event becomes durable: a commit has passed the event.
+                await TestWal.WriteResponseAsync(log, cursors, ResponseId.New(), 3);
                 Assert.Equal(durable, cursors.GetDurable(id));
             }
 
@@ -95,7 +90,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
 
         // No event is reported durable past the failure: every one up to the durable cursor comes back, byte for byte.
         await using var healthy = Open(new InMemoryCursorStore());
-        var recovered = (await healthy.RecoverAsync(CancellationToken.None).WaitAsync(Bound)).SingleOrDefault();
+        var recovered = (await healthy.RecoverAsync(CancellationToken.None).WaitAsync(Bound)).SingleOrDefault(response => response.ResponseId == id);
         var recoveredFrames = recovered?.Frames ?? [];
         Assert.True(recoveredFrames.Count >= (durable ?? -1) + 1, $"durable cursor {durable}, but only {recoveredFrames.Count} events recovered");
         for (var i = 0; i < recoveredFrames.Count; i++)
@@ -123,15 +118,13 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             // The disk goes bad while a response streams: the log fails, the response keeps going from memory.
             log.RecordCreated(broken, TestWal.Created("broken"));
             devices.StartFailing();
-            var watch = Stopwatch.StartNew();
-            while (log.Fault is null && watch.Elapsed < Bound)
+            await Eventually.UntilAsync(() => log.Fault is not null, "the log to fail", () =>
             {
+                // The response keeps streaming, a frame between looks, until the log shows the fault.
                 var frame = TestWal.Frame(brokenFrames.Count, ResponseEventTypes.OutputTextDelta, new string('b', 500));
                 brokenFrames.Add(frame);
                 log.Enqueue(broken, frame);
-                await Task.Delay(1);
-            }
-
+            });
             Assert.NotNull(log.Fault);
             brokenDurable = cursors.GetDurable(broken);
 
@@ -180,19 +173,19 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
         {
             if (i == 150)
             {
+                // What came before is committed and released; then the disk goes bad.
+                await WaitUntilAsync(() => sink.Count >= 150);
                 devices.StartFailing();
             }
 
             if (i == 450)
             {
+                // A write of what came since has failed; then the disk heals.
+                await WaitUntilAsync(() => devices.FailedWrites > 0);
                 devices.Heal();
             }
 
             log.Enqueue(id, TestWal.Frame(i, i == Events - 1 ? ResponseEventTypes.Completed : ResponseEventTypes.OutputTextDelta, new string('s', 300)), sink);
-            if (i % 10 == 0)
-            {
-                await Task.Delay(1);
-            }
         }
 
         await WaitUntilAsync(() => sink.Count >= Events);

@@ -1,10 +1,12 @@
 using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Responses;
+using Resumable.Testing;
+using Xunit.Abstractions;
 
 namespace Resumable.Storage.Faster.Tests;
 
-public sealed class FasterEventLogTests() : WalTests("faster")
+public sealed class FasterEventLogTests(ITestOutputHelper output) : WalTests("faster")
 {
     private FasterEventLog Open(InMemoryCursorStore? cursors = null) => TestWal.Open(LogDirectory.Path, cursors);
 
@@ -136,10 +138,7 @@ public sealed class FasterEventLogTests() : WalTests("faster")
             Assert.True(File.Exists(Path.Combine(LogDirectory.Path, "events.log.1")), "the test needs more than one segment");
 
             log.Release(old);
-            for (var attempt = 0; attempt < 400 && File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")); attempt++)
-            {
-                await Task.Delay(10);
-            }
+            await WaitUntilAsync(() => !File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")));
 
             Assert.False(File.Exists(Path.Combine(LogDirectory.Path, "events.log.0")), "segment 0 was not reclaimed");
             Assert.True(log.GetStatistics()!.BeginAddress > 1L << 20);
@@ -160,42 +159,80 @@ public sealed class FasterEventLogTests() : WalTests("faster")
     {
         var id = ResponseId.New();
         var cursors = new InMemoryCursorStore();
-        List<EventFrame> written;
+        List<EventFrame> durable;
         long committed;
-        await using (var log = Open(cursors))
+        using var commitsOfTheFirstLifetime = new TempDirectory("commits");
+        var commits = Path.Combine(LogDirectory.Path, "commits");
+        await using (var first = Open(cursors))
         {
-            await log.StartAsync(CancellationToken.None);
-            written = await TestWal.WriteResponseAsync(log, cursors, id, 300);
-            await log.StopAsync(CancellationToken.None);
-            committed = log.GetStatistics()!.CommittedUntilAddress;
+            await first.StartAsync(CancellationToken.None);
+            durable = await TestWal.WriteResponseAsync(first, cursors, id, 300);
+            await first.StopAsync(CancellationToken.None);
+            committed = first.GetStatistics()!.CommittedUntilAddress;
         }
 
-        // A torn tail: whatever lies after the last commit is cut short, zeroed or garbage.
-        var random = new Random(Environment.TickCount);
+        // A second lifetime writes another response after it; then its commits are lost, as when a crash comes
+        // after those records reached the disk but before any commit of them did. What lies after the last commit
+        // is now real records, which are cut short, zeroed or garbled.
+        CopyDirectory(commits, commitsOfTheFirstLifetime.Path);
+        var uncommitted = new InMemoryCursorStore();
+        await using (var second = Open(uncommitted))
+        {
+            await second.StartAsync(CancellationToken.None);
+            await TestWal.WriteResponseAsync(second, uncommitted, ResponseId.New(), 300);
+            await second.StopAsync(CancellationToken.None);
+        }
+
+        Directory.Delete(commits, recursive: true);
+        CopyDirectory(commitsOfTheFirstLifetime.Path, commits);
+
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
         var segment = Path.Combine(LogDirectory.Path, "events.log.0");
         await using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
         {
-            var offset = committed + random.Next(0, 4096);
-            var tail = new byte[random.Next(1, 64 * 1024)];
-            if (damage == "random")
-            {
-                random.NextBytes(tail);
-            }
-
+            var length = file.Length;
+            Assert.True(length > committed, $"nothing lies after the last commit ({committed:N0}) of a {length:N0}-byte file");
+            var offset = random.NextInt64(committed, length);
+            output.WriteLine($"{damage} at {offset:N0}: committed until {committed:N0}, file {length:N0} bytes");
             if (damage == "truncate")
             {
-                file.SetLength(Math.Min(file.Length, offset));
+                file.SetLength(offset);
+                Assert.True(file.Length < length, "the cut left the file as long as it was");
             }
             else
             {
+                var tail = new byte[random.Next(1, 64 * 1024)];
+                if (damage == "random")
+                {
+                    random.NextBytes(tail);
+                }
+
                 file.Position = offset;
                 await file.WriteAsync(tail);
             }
         }
 
+        // Recovery gets a prefix of what was durable, byte for byte, and that prefix is all of it.
         await using var reopened = Open();
         var recovered = Assert.Single(await reopened.RecoverAsync(CancellationToken.None));
-        Assert.Equal(written.Count, recovered.Frames.Count);
-        Assert.True(written.Zip(recovered.Frames).All(pair => pair.First.Bytes.Span.SequenceEqual(pair.Second.Bytes.Span)));
+        Assert.Equal(id, recovered.ResponseId);
+        Assert.True(recovered.Frames.Count <= durable.Count, $"{recovered.Frames.Count} events recovered, {durable.Count} were durable (seed {seed})");
+        Assert.True(durable.Zip(recovered.Frames).All(pair => pair.First.Bytes.Span.SequenceEqual(pair.Second.Bytes.Span)), $"a recovered event differs from the durable one (seed {seed})");
+        Assert.Equal(durable.Count, recovered.Frames.Count);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
     }
 }

@@ -4,6 +4,7 @@ using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
@@ -34,11 +35,7 @@ internal static class TestWal
 
     public static async Task WaitDurableAsync(ICursorStore cursors, string id, long sequence)
     {
-        for (var attempt = 0; attempt < 1_000 && cursors.GetDurable(id) != sequence; attempt++)
-        {
-            await Task.Delay(5);
-        }
-
+        await Eventually.UntilAsync(() => cursors.GetDurable(id) == sequence, $"event {sequence} of {id} to be durable");
         Assert.Equal(sequence, cursors.GetDurable(id));
     }
 

@@ -5,7 +5,8 @@ namespace Resumable.Storage.Faster.Tests;
 /// <summary>A test class with a fresh log directory of its own, deleted afterwards, and the bound on every wait.</summary>
 public abstract class WalTests(string directoryName) : IDisposable
 {
-    protected static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    /// <summary>How long any wait may take before it counts as a hang (<see cref="Eventually.HangBound"/>).</summary>
+    protected static readonly TimeSpan Bound = Eventually.HangBound;
 
     protected TempDirectory LogDirectory { get; } = new(directoryName);
 

@@ -68,10 +68,50 @@ public static class ResponsesApi
         }
     }
 
+    /// <summary>
+    /// Reads a response's stream in the background: <c>MidStream</c> completes once the reader has received an event
+    /// of type <paramref name="midStreamEvent"/> (it fails if the stream ends first), <c>Frames</c> with every event
+    /// received when the stream ends. A test that must act while a reader is mid-stream awaits the first, not a delay.
+    /// </summary>
+    public static (Task MidStream, Task<List<SseFrame>> Frames) ReadInBackground(this HttpClient client, string id, string midStreamEvent = "response.output_text.delta")
+    {
+        var midStream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (midStream.Task, ReadAsync());
+
+        async Task<List<SseFrame>> ReadAsync()
+        {
+            try
+            {
+                var (response, reader) = await client.OpenStreamAsync(id);
+                using (response)
+                await using (reader)
+                {
+                    var frames = new List<SseFrame>();
+                    while (await reader.ReadEventAsync() is { } frame)
+                    {
+                        frames.Add(frame);
+                        if (frame.Event == midStreamEvent)
+                        {
+                            midStream.TrySetResult();
+                        }
+                    }
+
+                    midStream.TrySetException(new InvalidOperationException($"The stream of {id} ended after {frames.Count} events without a '{midStreamEvent}'."));
+                    return frames;
+                }
+            }
+            catch (Exception ex)
+            {
+                midStream.TrySetException(ex);
+                throw;
+            }
+        }
+    }
+
     /// <summary>Waits until the response reaches a terminal status (bounded) and returns its object.</summary>
     public static async Task<JsonElement> WaitForTerminalAsync(this HttpClient client, string id, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? Eventually.HangBound);
         while (true)
         {
             var element = await client.GetJsonAsync($"v1/responses/{id}");
@@ -90,21 +130,9 @@ public static class ResponsesApi
         }
     }
 
-    /// <summary>Waits (bounded) until the response has <paramref name="status"/>.</summary>
-    public static async Task WaitForStatusAsync(this HttpClient client, string id, string status)
-    {
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            if ((await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == status)
-            {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"{id} never became {status}.");
-    }
+    /// <summary>Waits (bounded by <see cref="Eventually.HangBound"/>) until the response has <paramref name="status"/>.</summary>
+    public static Task WaitForStatusAsync(this HttpClient client, string id, string status) =>
+        Eventually.UntilAsync(async () => (await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == status, $"{id} to become {status}");
 
     /// <summary>GETs a path and parses the JSON body, failing on a non-success status.</summary>
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string path)
@@ -123,20 +151,9 @@ public static class ResponsesApi
     public static async Task<long> DurableLagAsync(this HttpClient admin, string id) =>
         (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64();
 
-    /// <summary>Waits, within <paramref name="timeout"/>, until every event of a response is durable (with the admin key).</summary>
-    public static async Task WaitUntilDurableAsync(this HttpClient admin, string id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await admin.DurableLagAsync(id) is var lag && lag > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{id} still has {lag} events that are not durable.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Waits (bounded by <see cref="Eventually.HangBound"/>) until every event of a response is durable (with the admin key).</summary>
+    public static Task WaitUntilDurableAsync(this HttpClient admin, string id) =>
+        Eventually.UntilAsync(async () => await admin.DurableLagAsync(id) <= 0, $"every event of {id} to be durable");
 
     /// <summary>The events' bytes back to back, exactly as they were streamed.</summary>
     public static byte[] RawBytes(IEnumerable<SseFrame> frames) => frames.SelectMany(f => f.Raw).ToArray();

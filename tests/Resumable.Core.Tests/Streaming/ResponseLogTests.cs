@@ -1,6 +1,7 @@
 using System.Text;
 using Resumable.Core.Events;
 using Resumable.Core.Streaming;
+using Resumable.Testing;
 
 namespace Resumable.Core.Tests.Streaming;
 
@@ -32,7 +33,7 @@ public class ResponseLogTests
         Assert.False(waiting.IsCompleted);
 
         log.Append(Frame(1));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await waiting.WaitAsync(Eventually.HangBound);
         Assert.Equal(1, log.ReadFrom(1).Span[0].SequenceNumber);
     }
 
@@ -43,7 +44,7 @@ public class ResponseLogTests
         var waiting = log.WaitForFrameAsync(0, CancellationToken.None);
         log.Append(Frame(0, ResponseEventTypes.Completed));
 
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await waiting.WaitAsync(Eventually.HangBound);
         Assert.True(log.IsCompleted);
         Assert.Throws<InvalidOperationException>(() => log.Append(Frame(1)));
     }
@@ -68,7 +69,7 @@ public class ResponseLogTests
                 position += frames.Length;
                 if (frames.IsEmpty)
                 {
-                    await log.WaitForFrameAsync(position, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                    await log.WaitForFrameAsync(position, CancellationToken.None).WaitAsync(Eventually.HangBound);
                 }
             }
 
@@ -80,7 +81,7 @@ public class ResponseLogTests
             log.Append(Frame(i));
         }
 
-        foreach (var seen in await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30)))
+        foreach (var seen in await Task.WhenAll(readers).WaitAsync(Eventually.HangBound))
         {
             Assert.Equal(Enumerable.Range(0, Total).Select(i => (long)i), seen);
         }

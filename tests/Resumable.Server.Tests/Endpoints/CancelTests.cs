@@ -35,14 +35,16 @@ public class CancelTests(ResumableAppFactory factory) : IClassFixture<ResumableA
         var reading = client.ReadAllEventsAsync(queued);
 
         var cancelled = await client.PostAsync($"v1/responses/{queued}/cancel", null);
-        var frames = await reading.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = await reading.WaitAsync(Eventually.HangBound);
 
         Assert.Equal("cancelled", JsonDocument.Parse(await cancelled.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
         Assert.Equal(["response.created", "response.queued", "response.incomplete"], frames.Select(f => f.Event));
         AssertEndsCancelledOnce(frames);
 
+        // The only worker takes the queue in order: once a response queued after the cancelled one has run, the
+        // worker has passed the cancelled one.
         await client.PostAsync($"v1/responses/{blocker}/cancel", null);
-        await Task.Delay(100);
+        await client.WaitForTerminalAsync(await client.CreateBackgroundAsync("queued after it", ResponsesApi.Synthetic(3)));
         Assert.Equal(3, (await client.ReadAllEventsAsync(queued)).Count);
     }
 
@@ -50,11 +52,11 @@ public class CancelTests(ResumableAppFactory factory) : IClassFixture<ResumableA
     public async Task Cancel_WhileStreaming_EndsEveryReaderWithOneTerminalEvent()
     {
         var id = await _client.CreateBackgroundAsync("cancel me mid-stream", ResponsesApi.Synthetic(5000, tokensPerSecond: 200));
-        var readers = Enumerable.Range(0, 3).Select(_ => _client.ReadAllEventsAsync(id)).ToArray();
-        await Task.Delay(150);
+        var readers = Enumerable.Range(0, 3).Select(_ => _client.ReadInBackground(id)).ToArray();
+        await Task.WhenAll(readers.Select(reader => reader.MidStream)).WaitAsync(Eventually.HangBound);
 
         var body = await CancelAsync(id);
-        var streams = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(10));
+        var streams = await Task.WhenAll(readers.Select(reader => reader.Frames)).WaitAsync(Eventually.HangBound);
 
         Assert.Equal("cancelled", body.GetProperty("status").GetString());
         foreach (var frames in streams)
@@ -81,11 +83,11 @@ public class CancelTests(ResumableAppFactory factory) : IClassFixture<ResumableA
     public async Task Cancel_TwiceConcurrently_BothSucceedWithExactlyOneTerminalEvent()
     {
         var id = await _client.CreateBackgroundAsync("cancel race", ResponsesApi.Synthetic(5000, tokensPerSecond: 200));
-        var reader = _client.ReadAllEventsAsync(id);
-        await Task.Delay(50);
+        var reader = _client.ReadInBackground(id);
+        await reader.MidStream.WaitAsync(Eventually.HangBound);
 
         var bodies = await Task.WhenAll(CancelAsync(id), CancelAsync(id));
-        var frames = await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = await reader.Frames.WaitAsync(Eventually.HangBound);
 
         Assert.All(bodies, b => Assert.Equal("cancelled", b.GetProperty("status").GetString()));
         AssertEndsCancelledOnce(frames);
@@ -96,12 +98,12 @@ public class CancelTests(ResumableAppFactory factory) : IClassFixture<ResumableA
     public async Task Delete_RunningResponse_StopsItEndsReadersAndThenAnswers404()
     {
         var id = await _client.CreateBackgroundAsync("delete me", ResponsesApi.Synthetic(5000, tokensPerSecond: 200));
-        var reader = _client.ReadAllEventsAsync(id);
-        await Task.Delay(50);
+        var reader = _client.ReadInBackground(id);
+        await reader.MidStream.WaitAsync(Eventually.HangBound);
 
         var deleted = await _client.DeleteAsync($"v1/responses/{id}");
         var body = JsonDocument.Parse(await deleted.Content.ReadAsStringAsync()).RootElement;
-        var frames = await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = await reader.Frames.WaitAsync(Eventually.HangBound);
 
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         Assert.Equal(id, body.GetProperty("id").GetString());

@@ -46,7 +46,7 @@ public class MalformedRequestFuzzTests(ITestOutputHelper output)
         // One real response, so cursors, input items and admin inspection are fuzzed against something that exists.
         var seedId = await tenant.CreateBackgroundAsync("the one response", ResponsesApi.Synthetic(8));
         await tenant.WaitForTerminalAsync(seedId);
-        await admin.WaitUntilDurableAsync(seedId, TimeSpan.FromSeconds(30));
+        await admin.WaitUntilDurableAsync(seedId);
         var before = await admin.GetJsonAsync("admin/stats");
 
         var generator = new MalformedRequestGenerator(new Random(seed), seedId);

@@ -56,7 +56,7 @@ public class ResumeTests(ResumableAppFactory factory, ITestOutputHelper output) 
         await using (reader)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Empty(await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Empty(await reader.ReadToEndAsync().WaitAsync(Eventually.HangBound));
         }
     }
 

@@ -43,6 +43,8 @@ public class TenancyTests(ResumableAppFactory factory) : IClassFixture<Resumable
     [Theory]
     [InlineData(null)]
     [InlineData("sk-not-a-real-key")]
+    [InlineData("sk-test-tenant-a-000")]
+    [InlineData("sk-test-tenant-a-00011")]
     [InlineData(TestKeys.Admin)]
     public async Task Request_WithoutAValidTenantKey_Returns401(string? key)
     {

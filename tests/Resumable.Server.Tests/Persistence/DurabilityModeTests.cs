@@ -36,7 +36,7 @@ public class DurabilityModeTests
             Assert.Equal(ResponsesApi.RawBytes(full.Skip(cut + 1)), ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id, startingAfter: full[cut].SequenceNumber)));
         }
 
-        var streamedLive = await live.WaitAsync(TimeSpan.FromSeconds(30));
+        var streamedLive = await live.WaitAsync(Eventually.HangBound);
         Assert.Equal("response.completed", streamedLive[^1].Event);
         Assert.Equal(Enumerable.Range(0, streamedLive.Count).Select(i => (long)i), streamedLive.Select(f => f.SequenceNumber));
     }
@@ -50,11 +50,11 @@ public class DurabilityModeTests
         await using var factory = Server(mode);
         var client = factory.CreateApiClient();
         var id = await client.CreateBackgroundAsync("cancel in mode", ResponsesApi.Synthetic(5000, tokensPerSecond: 200));
-        var reader = client.ReadAllEventsAsync(id);
-        await Task.Delay(100);
+        var reader = client.ReadInBackground(id);
+        await reader.MidStream.WaitAsync(Eventually.HangBound);
 
         await client.PostAsync($"v1/responses/{id}/cancel", null);
-        var frames = await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        var frames = await reader.Frames.WaitAsync(Eventually.HangBound);
 
         Assert.Single(frames, f => f.IsTerminal);
         Assert.Equal("cancelled", frames[^1].Json.GetProperty("response").GetProperty("status").GetString());

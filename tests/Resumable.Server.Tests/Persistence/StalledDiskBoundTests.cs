@@ -15,8 +15,6 @@ namespace Resumable.Server.Tests.Persistence;
 /// </summary>
 public class StalledDiskBoundTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-
     private static ResumableAppFactory Server(StallingDisk disk, Dictionary<string, string?> settings) => ResumableAppFactory.Create(
         settings,
         services =>
@@ -41,7 +39,7 @@ public class StalledDiskBoundTests
 
         disk.Stall();
         var running = await client.CreateBackgroundAsync("streams from memory during the stall", ResponsesApi.Synthetic(20_000));
-        var stream = await client.ReadAllEventsAsync(running).WaitAsync(Bound);
+        var stream = await client.ReadAllEventsAsync(running).WaitAsync(Eventually.HangBound);
         var pending = (await admin.GetJsonAsync("admin/stats")).GetProperty("wal").GetProperty("pending_bytes").GetInt64();
 
         var refused = await client.PostAsJsonAsync("v1/responses", new { model = "synthetic", input = "refused", background = true });
@@ -61,7 +59,7 @@ public class StalledDiskBoundTests
         Assert.Contains("saturated", readiness.GetProperty("checks").GetProperty("wal").GetProperty("description").GetString());
 
         disk.Recover();
-        await admin.WaitUntilDurableAsync(running, Bound);
+        await admin.WaitUntilDurableAsync(running);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
         await client.WaitForTerminalAsync(await client.CreateBackgroundAsync("admitted again", ResponsesApi.Synthetic(5)));
     }
@@ -83,12 +81,11 @@ public class StalledDiskBoundTests
 
         // Durable and still hot when the disk stalls: once its hot period is over, the cooler writes its
         // consolidated copy and then waits for a commit that the stalled disk holds back.
-        await admin.WaitUntilDurableAsync(id, Bound);
+        await admin.WaitUntilDurableAsync(id);
         disk.Stall();
         Assert.Equal("memory", (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString());
-        await WaitUntilAsync(async () => disk.HeldWrites > 0);
-        Assert.True(disk.HeldWrites > 0, "the cooler wrote nothing during the stall");
-        await WaitUntilAsync(async () => (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32() == 0);
+        await Eventually.UntilAsync(() => disk.HeldWrites > 0, "the cooler's write to reach the stalled disk");
+        await Eventually.UntilAsync(async () => (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32() == 0, "the expired response to be released");
 
         Assert.Equal(0, (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
@@ -109,10 +106,10 @@ public class StalledDiskBoundTests
             var client = factory.CreateApiClient();
             disk.Stall();
             var id = await client.CreateBackgroundAsync("not durable at shutdown", ResponsesApi.Synthetic(2_000));
-            await client.ReadAllEventsAsync(id).WaitAsync(Bound);
+            await client.ReadAllEventsAsync(id).WaitAsync(Eventually.HangBound);
             var logs = factory.Services.GetFakeLogCollector();
 
-            await factory.DisposeAsync().AsTask().WaitAsync(Bound);
+            await factory.DisposeAsync().AsTask().WaitAsync(Eventually.HangBound);
 
             var warning = Assert.Single(logs.GetSnapshot(), record => record.Id.Id == EventIds.WalNotDurableAtShutdown);
             Assert.Contains("were not committed", warning.Message);
@@ -121,15 +118,6 @@ public class StalledDiskBoundTests
         {
             disk.Recover();
             await factory.DisposeAsync();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!await condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
         }
     }
 }

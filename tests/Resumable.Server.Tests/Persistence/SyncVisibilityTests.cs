@@ -14,8 +14,6 @@ namespace Resumable.Server.Tests.Persistence;
 /// </summary>
 public class SyncVisibilityTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
     private static ResumableAppFactory SyncServer(StallingDisk disk) => ResumableAppFactory.Create(
         new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = "Sync" },
         services =>
@@ -42,7 +40,7 @@ public class SyncVisibilityTests
         Assert.False(cancel.IsCompleted, "the cancel answered before its terminal event was committed");
 
         disk.Recover();
-        var answer = JsonDocument.Parse(await (await cancel.WaitAsync(Bound)).Content.ReadAsStringAsync()).RootElement;
+        var answer = JsonDocument.Parse(await (await cancel.WaitAsync(Eventually.HangBound)).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("cancelled", answer.GetProperty("status").GetString());
         await AssertShownAsync(client, admin, id, "cancelled");
     }
@@ -64,7 +62,7 @@ public class SyncVisibilityTests
         Assert.False(create.IsCompleted, "the foreground create answered before its terminal event was committed");
 
         disk.Recover();
-        var answer = JsonDocument.Parse(await (await create.WaitAsync(Bound)).Content.ReadAsStringAsync()).RootElement;
+        var answer = JsonDocument.Parse(await (await create.WaitAsync(Eventually.HangBound)).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("completed", answer.GetProperty("status").GetString());
         Assert.Equal(20, answer.GetProperty("usage").GetProperty("output_tokens").GetInt32());
         await AssertShownAsync(client, admin, id, "completed");
@@ -90,13 +88,7 @@ public class SyncVisibilityTests
     {
         var registry = factory.Services.GetRequiredService<ResponseRegistry>();
         Assert.True(registry.TryGetAnyTenant(id, out var entry));
-        var deadline = DateTime.UtcNow + Bound;
-        while (!IsTerminalAsSequenced(entry) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(IsTerminalAsSequenced(entry), $"{id} never reached its terminal event");
+        await Eventually.UntilAsync(() => IsTerminalAsSequenced(entry), $"the terminal event of {id}");
     }
 
     private static bool IsTerminalAsSequenced(ResponseEntry entry)
@@ -110,12 +102,7 @@ public class SyncVisibilityTests
     private static async Task<string> WaitForOnlyResponseAsync(ResumableAppFactory factory)
     {
         var registry = factory.Services.GetRequiredService<ResponseRegistry>();
-        var deadline = DateTime.UtcNow + Bound;
-        while (registry.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-
+        await Eventually.UntilAsync(() => registry.Count > 0, "the foreground response to be admitted");
         return Assert.Single(registry.Snapshot(tenant: null)).Id;
     }
 }

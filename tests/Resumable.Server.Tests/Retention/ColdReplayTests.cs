@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Storage.Faster;
@@ -9,6 +10,8 @@ namespace Resumable.Server.Tests.Retention;
 
 public class ColdReplayTests
 {
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
     private static ResumableAppFactory Server(FakeTimeProvider clock, string durability = "Async", string? directory = null, long? hotBytesLimit = null)
     {
         var settings = new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = durability };
@@ -28,7 +31,6 @@ public class ColdReplayTests
     private static async Task<string> StorageOfAsync(HttpClient admin, string id) =>
         (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString()!;
 
-    // The cooler runs with every sweep (50 ms in tests); bounded wait for it.
     // The operator list shows summaries only (no events are read), so it can tell when a response went cold
     // even where reading its events would fail.
     private static async Task<string?> ListedStorageOfAsync(HttpClient admin, string id) =>
@@ -37,15 +39,27 @@ public class ColdReplayTests
             .Select(response => response.GetProperty("storage").GetString())
             .FirstOrDefault();
 
-    private static async Task WaitForStorageAsync(HttpClient admin, string id, string storage)
-    {
-        for (var attempt = 0; attempt < 400 && await StorageOfAsync(admin, id) != storage; attempt++)
-        {
-            await Task.Delay(25);
-        }
+    private static async Task<int> RetainedResponsesAsync(HttpClient admin) =>
+        (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32();
 
-        Assert.Equal(storage, await StorageOfAsync(admin, id));
+    // The cooler runs with every sweep, and the sweep (every 50 ms of the server's clock in tests) only when the
+    // test moves that clock. Between looks, a test waiting for a sweep's effect moves it a sweep interval at a time,
+    // by no more than 10 s in all, so that the wait never carries it past a moment the test depends on.
+    private static Action Sweeps(FakeTimeProvider clock)
+    {
+        var left = TimeSpan.FromSeconds(10);
+        return () =>
+        {
+            if (left >= SweepInterval)
+            {
+                clock.Advance(SweepInterval);
+                left -= SweepInterval;
+            }
+        };
     }
+
+    private static Task AdvanceUntilStorageAsync(FakeTimeProvider clock, HttpClient admin, string id, string storage) =>
+        Eventually.UntilAsync(async () => await StorageOfAsync(admin, id) == storage, $"{id} to be stored in {storage}", Sweeps(clock));
 
     [Theory]
     [InlineData("Async")]
@@ -56,16 +70,23 @@ public class ColdReplayTests
         await using var factory = Server(clock, durability);
         var client = factory.CreateApiClient();
         var admin = factory.CreateApiClient(TestKeys.Admin);
+
+        // A response that finished 30 s earlier goes cold first: once it has, a cooling pass has run in which
+        // this one, still within its hot period of 1 minute, was kept in memory.
+        var earlier = await client.CreateBackgroundAsync("goes cold first", ResponsesApi.Synthetic(10));
+        await client.WaitForTerminalAsync(earlier);
+        clock.Advance(TimeSpan.FromSeconds(30));
         var id = await client.CreateBackgroundAsync("goes cold 🧊 冷", ResponsesApi.Synthetic(60));
         await client.WaitForTerminalAsync(id);
         var hot = await client.ReadAllEventsAsync(id);
         var hotObject = (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText();
         var hotEvents = (await admin.GetJsonAsync($"admin/responses/{id}")).GetProperty("events").GetRawText();
-        await Task.Delay(200);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await AdvanceUntilStorageAsync(clock, admin, earlier, "wal");
         Assert.Equal("memory", await StorageOfAsync(admin, id));
 
-        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-        await WaitForStorageAsync(admin, id, "wal");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await AdvanceUntilStorageAsync(clock, admin, id, "wal");
 
         var cold = await client.ReadAllEventsAsync(id);
         Assert.Equal(ResponsesApi.RawBytes(hot), ResponsesApi.RawBytes(cold));
@@ -85,7 +106,7 @@ public class ColdReplayTests
         Assert.Equal(hotEvents, (await admin.GetJsonAsync($"admin/responses/{id}")).GetProperty("events").GetRawText());
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"v1/responses/{id}?stream=true&starting_after={hot[^1].SequenceNumber + 1}")).StatusCode);
         var stats = await admin.GetJsonAsync("admin/stats");
-        Assert.Equal(1, stats.GetProperty("cold_responses").GetInt32());
+        Assert.Equal(2, stats.GetProperty("cold_responses").GetInt32());
     }
 
     [Fact]
@@ -106,7 +127,7 @@ public class ColdReplayTests
 
         foreach (var id in finished)
         {
-            await WaitForStorageAsync(admin, id, "wal");
+            await AdvanceUntilStorageAsync(clock, admin, id, "wal");
             var frames = await client.ReadAllEventsAsync(id);
             Assert.Equal("response.completed", frames[^1].Event);
             Assert.Equal(Enumerable.Range(0, frames.Count).Select(i => (long)i), frames.Select(f => f.SequenceNumber));
@@ -123,17 +144,18 @@ public class ColdReplayTests
         string id;
         byte[] before;
         string beforeObject;
-        await using (var first = Server(new FakeTimeProvider(), directory: directory.Path, hotBytesLimit: 0))
+        var clock = new FakeTimeProvider();
+        await using (var first = Server(clock, directory: directory.Path, hotBytesLimit: 0))
         {
             var client = first.CreateApiClient();
             id = await client.CreateBackgroundAsync("cold across restarts", ResponsesApi.Synthetic(80));
             await client.WaitForTerminalAsync(id);
-            await WaitForStorageAsync(first.CreateApiClient(TestKeys.Admin), id, "wal");
+            await AdvanceUntilStorageAsync(clock, first.CreateApiClient(TestKeys.Admin), id, "wal");
             before = ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id));
             beforeObject = (await client.GetJsonAsync($"v1/responses/{id}")).GetRawText();
         }
 
-        await using var second = Server(new FakeTimeProvider(), directory: directory.Path);
+        await using var second = Server(new FakeTimeProvider(clock.GetUtcNow()), directory: directory.Path);
         var again = second.CreateApiClient();
         Assert.Equal("wal", await StorageOfAsync(second.CreateApiClient(TestKeys.Admin), id));
         Assert.Equal(before, ResponsesApi.RawBytes(await again.ReadAllEventsAsync(id)));
@@ -147,11 +169,23 @@ public class ColdReplayTests
         await using var factory = Server(clock, "None", hotBytesLimit: 0);
         var client = factory.CreateApiClient();
         var admin = factory.CreateApiClient(TestKeys.Admin);
+
+        // Two responses that finish a minute apart, and a minute before this one, expire in two passes of the
+        // sweep: once the second is released, a cooling pass has run after the first one's release, with this
+        // response long past its hot period and over the hot-bytes limit.
+        var first = await client.CreateBackgroundAsync("expires first", ResponsesApi.Synthetic(3));
+        await client.WaitForTerminalAsync(first);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await client.CreateBackgroundAsync("expires second", ResponsesApi.Synthetic(3));
+        await client.WaitForTerminalAsync(second);
+        clock.Advance(TimeSpan.FromMinutes(1));
         var id = await client.CreateBackgroundAsync("memory only", ResponsesApi.Synthetic(20));
         await client.WaitForTerminalAsync(id);
 
-        clock.Advance(TimeSpan.FromMinutes(5));
-        await Task.Delay(300);
+        clock.Advance(TimeSpan.FromMinutes(8) + TimeSpan.FromSeconds(1));
+        await Eventually.UntilAsync(async () => await RetainedResponsesAsync(admin) == 2, "the first response's release", Sweeps(clock));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.UntilAsync(async () => await RetainedResponsesAsync(admin) == 1, "the second response's release", Sweeps(clock));
 
         Assert.Equal("memory", await StorageOfAsync(admin, id));
         Assert.Equal("response.completed", (await client.ReadAllEventsAsync(id))[^1].Event);
@@ -168,10 +202,8 @@ public class ColdReplayTests
         var id = await client.CreateBackgroundAsync("reclaimed under a reader", ResponsesApi.Synthetic(20));
         await client.WaitForTerminalAsync(id);
 
-        for (var attempt = 0; attempt < 400 && await ListedStorageOfAsync(admin, id) != "wal"; attempt++)
-        {
-            await Task.Delay(25);
-        }
+        // This server runs on the real clock: its sweep (every 50 ms in tests) cools the response by itself.
+        await Eventually.UntilAsync(async () => await ListedStorageOfAsync(admin, id) == "wal", $"{id} to go cold");
 
         foreach (var (reader, path) in new[] { (client, $"v1/responses/{id}?stream=true&starting_after=3"), (admin, $"admin/responses/{id}") })
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Resumable.Testing;
 using Xunit.Abstractions;
 
@@ -7,6 +8,13 @@ namespace Resumable.Server.Tests.Retention;
 
 public class RetentionTests(ITestOutputHelper output)
 {
+    // The server's clock is the test's: the sweep (every 50 ms of it in tests) runs only when the test moves it.
+    // While a test waits for a sweep's effect it moves the clock a sweep interval at a time.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
+    private static async Task<int> RetainedResponsesAsync(HttpClient admin) =>
+        (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32();
+
     [Fact]
     public async Task FinishedResponse_AfterTheRetentionWindow_Answers404AndIsReleased()
     {
@@ -27,13 +35,9 @@ public class RetentionTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"v1/responses/{id}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"admin/responses/{id}")).StatusCode);
 
-        // The sweeper runs every 50 ms in tests; bounded wait for it to free the memory.
-        for (var attempt = 0; attempt < 200 && (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32() > 0; attempt++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.Equal(0, (await admin.GetJsonAsync("admin/stats")).GetProperty("retained_responses").GetInt32());
+        // A sweep frees the memory.
+        await Eventually.UntilAsync(async () => await RetainedResponsesAsync(admin) == 0, "the sweep to release the expired response", () => clock.Advance(SweepInterval));
+        Assert.Equal(0, await RetainedResponsesAsync(admin));
     }
 
     [Fact]
@@ -42,11 +46,21 @@ public class RetentionTests(ITestOutputHelper output)
         var clock = new FakeTimeProvider();
         await using var factory = ResumableAppFactory.Create(configureServices: services => services.AddSingleton<TimeProvider>(clock));
         var client = factory.CreateApiClient();
-        var id = await client.CreateBackgroundAsync("long-running", ResponsesApi.Synthetic(5000, tokensPerSecond: 20));
+        var admin = factory.CreateApiClient(TestKeys.Admin);
+        var expired = await client.CreateBackgroundAsync("finished long ago", ResponsesApi.Synthetic(3));
+        await client.WaitForTerminalAsync(expired);
 
+        // Paced on the same clock: a token every 100 s of it, so an hour later it is still generating.
+        var id = await client.CreateBackgroundAsync("long-running", ResponsesApi.Synthetic(100, tokensPerSecond: 0.01));
+        await client.WaitForStatusAsync(id, "in_progress");
         clock.Advance(TimeSpan.FromHours(1));
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
+        // The sweep that released the finished response looked at the running one in the same pass.
+        await Eventually.UntilAsync(async () => await RetainedResponsesAsync(admin) == 1, "the sweep to release the finished response", () => clock.Advance(SweepInterval));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"v1/responses/{expired}")).StatusCode);
+        var running = await client.GetAsync($"v1/responses/{id}");
+        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+        Assert.Equal("in_progress", System.Text.Json.JsonDocument.Parse(await running.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
         await client.PostAsync($"v1/responses/{id}/cancel", null);
     }
 
@@ -79,19 +93,14 @@ public class RetentionTests(ITestOutputHelper output)
             written = before.GetProperty("tail_address").GetInt64();
             clock.Advance(TimeSpan.FromMinutes(2));
 
-            // Bounded wait for the sweep, the release, the truncating commit and the deletion of the files below it
-            // (up to 15 s: the whole suite runs in parallel on two cores; a healthy run takes milliseconds).
-            for (var attempt = 0; attempt < 750; attempt++)
-            {
-                var wal = (await admin.GetJsonAsync("admin/stats")).GetProperty("wal");
-                if (wal.GetProperty("begin_address").GetInt64() >= before.GetProperty("committed_until_address").GetInt64()
-                    && LogFileBytes(factory.WalDirectory) <= 2L << 20)
-                {
-                    break;
-                }
-
-                await Task.Delay(20);
-            }
+            // Wait for the sweep, the release, the truncating commit and the deletion of the segment files below it.
+            var released = before.GetProperty("committed_until_address").GetInt64();
+            await Eventually.UntilAsync(
+                async () => (await admin.GetJsonAsync("admin/stats")).GetProperty("wal").GetProperty("begin_address").GetInt64() is var begin
+                    && begin >= released
+                    && !SegmentsWhollyBelow(factory.WalDirectory, begin).Any(),
+                $"the log to reclaim what it held before round {round} was released",
+                () => clock.Advance(SweepInterval));
 
             sizes.Add(LogFileBytes(factory.WalDirectory));
         }
@@ -102,6 +111,12 @@ public class RetentionTests(ITestOutputHelper output)
         Assert.True(written > 8L << 20, $"only {written:N0} bytes were written");
         Assert.All(sizes, size => Assert.True(size <= 2L << 20, $"log files grew to {size:N0} bytes: {string.Join(", ", sizes)}"));
     }
+
+    // Segment k of the log (file events.log.k) holds addresses [k, k + 1) MiB.
+    private static IEnumerable<string> SegmentsWhollyBelow(string directory, long address) =>
+        new DirectoryInfo(directory).EnumerateFiles("events.log.*")
+            .Where(file => long.TryParse(file.Extension.TrimStart('.'), System.Globalization.CultureInfo.InvariantCulture, out var segment) && (segment + 1) << 20 <= address)
+            .Select(file => file.Name);
 
     // The log deletes segment files while this looks: a file listed but gone by the time it is measured holds nothing.
     private static long LogFileBytes(string directory) => new DirectoryInfo(directory).EnumerateFiles("events.log.*").Sum(file =>

@@ -67,7 +67,7 @@ public class Http2StreamingTests(ResumableAppFactory factory) : IClassFixture<Re
             }
         }
 
-        var rest = await http2.ReadAllEventsAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        var rest = await http2.ReadAllEventsAsync(id).WaitAsync(Eventually.HangBound);
         Assert.Equal("response.completed", rest[^1].Event);
     }
 }

@@ -28,17 +28,10 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         return client;
     }
 
-    private static async Task WaitUntilColdAsync(HttpClient admin, string id)
-    {
-        string? storage = null;
-        for (var attempt = 0; attempt < 200 && storage != "wal"; attempt++)
-        {
-            storage = (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString();
-            await Task.Delay(storage == "wal" ? 0 : 25);
-        }
-
-        Assert.Equal("wal", storage);
-    }
+    private static Task WaitUntilColdAsync(HttpClient admin, string id) =>
+        Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync($"admin/responses/{id}?limit=1")).GetProperty("response").GetProperty("storage").GetString() == "wal",
+            $"{id} to go cold");
 
     [Fact]
     public async Task Sigkill_AtRandomMoments_KeepsEveryDurableEventAndEndsInterruptedResponsesWithAFailure()
@@ -94,7 +87,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             {
                 output.WriteLine($"round {round}: client saw {seen.Count} events, durable cursor {durable}, restart to healthy in {recoveryTime.TotalMilliseconds:F0} ms");
                 var client = Client(restarted, TestKeys.TenantA);
-                var replay = await client.ReadAllEventsAsync(runningId).WaitAsync(TimeSpan.FromSeconds(30));
+                var replay = await client.ReadAllEventsAsync(runningId).WaitAsync(Eventually.HangBound);
 
                 // Every event at or below the reported durable cursor replays byte-identically.
                 var durablePrefix = seen.Where(f => f.SequenceNumber <= durable).ToList();
@@ -117,7 +110,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                 Assert.All(seen, f => Assert.True(!byNumber.TryGetValue(f.SequenceNumber, out var now) || now.Raw.AsSpan().SequenceEqual(f.Raw), $"event {f.SequenceNumber} changed"));
 
                 // A client resuming from the last number it was given gets exactly the rest and reaches the failure.
-                var rest = await client.ReadAllEventsAsync(runningId, startingAfter: seen[^1].SequenceNumber).WaitAsync(TimeSpan.FromSeconds(30));
+                var rest = await client.ReadAllEventsAsync(runningId, startingAfter: seen[^1].SequenceNumber).WaitAsync(Eventually.HangBound);
                 Assert.Equal(replay.Where(f => f.SequenceNumber > seen[^1].SequenceNumber).SelectMany(f => f.Raw), rest.SelectMany(f => f.Raw));
                 Assert.Equal(terminal.SequenceNumber, rest[^1].SequenceNumber);
                 finishedIds.Add((runningId, replay.SelectMany(f => f.Raw).ToArray()));
