@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
 using Resumable.Core.Responses;
 

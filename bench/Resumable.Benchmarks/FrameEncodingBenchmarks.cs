@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
-using Resumable.Core.Responses;
 
 namespace Resumable.Benchmarks;
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Generation;
 using Resumable.Core.Jobs;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
+using Resumable.Core.Recovery;
 using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 using Resumable.Core.Streaming;

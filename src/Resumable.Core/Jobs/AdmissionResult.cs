@@ -1,5 +1,5 @@
+using Resumable.Core.Entries;
 using Resumable.Core.Generation;
-using Resumable.Core.Responses;
 
 namespace Resumable.Core.Jobs;
 

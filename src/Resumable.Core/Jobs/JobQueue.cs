@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Resumable.Core.Responses;
+using Resumable.Core.Entries;
 
 namespace Resumable.Core.Jobs;
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Generation;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 
 namespace Resumable.Core.Jobs;
@@ -43,7 +45,7 @@ internal sealed partial class ResponseAdmission(
 
         var entry = new ResponseEntry(ResponseId.New(), tenant, request, timeProvider.GetUtcNow(), publishesOnCommit: request.Store && eventLog.Mode == DurabilityMode.Sync);
 
-        if (!lifecycle.TryAdmit(entry, queue))
+        if (!lifecycle.TryAdmit(entry, queue.TryEnqueue))
         {
             metrics.ResponseRejected();
             LogQueueFull(queue.Capacity);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
 using Resumable.Core.Generation;
 using Resumable.Core.Responses;

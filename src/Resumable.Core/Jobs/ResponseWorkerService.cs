@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Resumable.Core.Entries;
 using Resumable.Core.Responses;
 using Resumable.Core.Sequencing;
 

@@ -3,7 +3,7 @@ namespace Resumable.Core.Responses;
 /// <summary>
 /// What a response object shows at one point of its event sequence: status, output so far and usage. The
 /// entry's live fields give the state as sequenced; in <see cref="Persistence.DurabilityMode.Sync"/> callers are
-/// shown the state as of the last committed event instead (<see cref="ResponseEntry.Visible"/>).
+/// shown the state as of the last committed event instead (<see cref="Entries.ResponseEntry.Visible"/>).
 /// </summary>
 /// <param name="Status">The status.</param>
 /// <param name="CompletedAt">When the terminal event was appended; null before.</param>

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
 using Resumable.Core.Streaming;
 
 namespace Resumable.Core.Retention;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
 
 namespace Resumable.Core.Retention;
 

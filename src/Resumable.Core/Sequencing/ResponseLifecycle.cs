@@ -1,6 +1,6 @@
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
-using Resumable.Core.Jobs;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 
@@ -14,16 +14,16 @@ namespace Resumable.Core.Sequencing;
 internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics)
 {
     /// <summary>
-    /// Queues a new response and emits <c>response.created</c> and, for background responses,
-    /// <c>response.queued</c>. False, with nothing emitted, when the queue refuses it.
+    /// Queues a new response through <paramref name="tryEnqueue"/> (the job queue) and emits <c>response.created</c>
+    /// and, for background responses, <c>response.queued</c>. False, with nothing emitted, when the queue refuses it.
     /// </summary>
-    public bool TryAdmit(ResponseEntry entry, JobQueue queue)
+    public bool TryAdmit(ResponseEntry entry, Func<ResponseEntry, bool> tryEnqueue)
     {
         // The lock is taken before queueing so that a worker which dequeues at once waits here, and its
         // response.in_progress always follows response.created.
         lock (entry.Gate)
         {
-            if (!queue.TryEnqueue(entry))
+            if (!tryEnqueue(entry))
             {
                 return false;
             }

@@ -1,7 +1,7 @@
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
 
 namespace Resumable.Core.Sequencing;
 

@@ -1,5 +1,4 @@
 using Resumable.Core.Events;
-using Resumable.Core.Persistence;
 
 namespace Resumable.Core.Streaming;
 

@@ -5,11 +5,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
 using Resumable.Core.Jobs;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
-using Resumable.Core.Streaming;
+using Resumable.Core.Retention;
 using Resumable.Server.Auth;
 using Resumable.Server.Errors;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Resumable.Core.Entries;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
 using Resumable.Core.Streaming;
 using Resumable.Server.Errors;
 

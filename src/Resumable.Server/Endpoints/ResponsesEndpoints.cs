@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
-using Resumable.Core.Events;
+using Resumable.Core.Entries;
 using Resumable.Core.Responses;
 using Resumable.Server.Auth;
 using Resumable.Server.Errors;

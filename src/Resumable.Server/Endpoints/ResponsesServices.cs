@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
 using Resumable.Core.Jobs;
-using Resumable.Core.Responses;
+using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 using Resumable.Core.Streaming;
 using Resumable.Server.Requests;

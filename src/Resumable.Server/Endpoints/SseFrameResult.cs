@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
-using Resumable.Core.Responses;
+using Resumable.Core.Entries;
 using Resumable.Core.Sequencing;
 using Resumable.Core.Streaming;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Resumable.Core.Entries;
 using Resumable.Core.Jobs;
 using Resumable.Core.Responses;
 using Resumable.Core.Sequencing;
@@ -22,7 +23,7 @@ public class ResponseLifecycleTests
         var lifecycle = provider.GetRequiredService<ResponseLifecycle>();
         var entry = NewEntry();
 
-        Assert.True(lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>()));
+        Assert.True(lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>().TryEnqueue));
         Assert.True(lifecycle.TryStart(entry, 1));
         Assert.True(lifecycle.TryAppendText(entry, "a", 1));
         Assert.True(lifecycle.TryComplete(entry));
@@ -46,7 +47,7 @@ public class ResponseLifecycleTests
         for (var round = 0; round < 200; round++)
         {
             var entry = NewEntry();
-            lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>());
+            lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>().TryEnqueue);
             lifecycle.TryStart(entry, 1);
             using var start = new ManualResetEventSlim();
             var racers = new[]

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
 using Resumable.Core.Jobs;
 using Resumable.Core.Responses;
@@ -54,7 +55,7 @@ public class SseStreamerTests
                     Input = [new InputMessage("msg_1", "user", [new InputTextPart("input_text", "hi")])],
                     Background = true,
                 }, DateTimeOffset.UnixEpoch);
-                Assert.True(lifecycle.TryAdmit(entry, queue));
+                Assert.True(lifecycle.TryAdmit(entry, queue.TryEnqueue));
                 queue.DrainWithoutWaiting().ToList();
                 Assert.True(lifecycle.TryStart(entry, 1));
 

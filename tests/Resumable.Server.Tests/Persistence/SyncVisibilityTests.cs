@@ -2,7 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Resumable.Core.Responses;
+using Resumable.Core.Entries;
+using Resumable.Core.Retention;
 using Resumable.Storage.Faster;
 using Resumable.Testing;
 

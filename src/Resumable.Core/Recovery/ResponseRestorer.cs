@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Resumable.Core.Entries;
 using Resumable.Core.Events;
+using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 
-namespace Resumable.Core.Persistence;
+namespace Resumable.Core.Recovery;
 
 /// <summary>
 /// Rebuilds a response's in-memory state from its recovered events: the frames go back into its log as they

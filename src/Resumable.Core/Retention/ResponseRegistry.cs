@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Resumable.Core.Retention;
+using Resumable.Core.Entries;
+using Resumable.Core.Responses;
 
-namespace Resumable.Core.Responses;
+namespace Resumable.Core.Retention;
 
 /// <summary>
 /// The retained responses of this node, by id. A response is visible until its retention has run out

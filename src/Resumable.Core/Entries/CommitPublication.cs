@@ -1,7 +1,8 @@
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
 
-namespace Resumable.Core.Responses;
+namespace Resumable.Core.Entries;
 
 /// <summary>
 /// <see cref="DurabilityMode.Sync"/>: what a response shows runs no further than its commits. The sequencer

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
+using Resumable.Core.Events;
 using Resumable.Core.Responses;
 
-namespace Resumable.Core.Events;
+namespace Resumable.Core.Entries;
 
 /// <summary>
 /// Writes the OpenAI <c>response</c> object of an entry in a given <see cref="ResponseState"/>: as callers are

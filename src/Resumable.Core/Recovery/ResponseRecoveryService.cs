@@ -3,11 +3,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Diagnostics;
-using Resumable.Core.Responses;
+using Resumable.Core.Persistence;
 using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 
-namespace Resumable.Core.Persistence;
+namespace Resumable.Core.Recovery;
 
 /// <summary>
 /// Restores the retained responses from the event log at start-up, before the workers start and before the

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Resumable.Core.Responses;
+using Resumable.Core.Events;
 
-namespace Resumable.Core.Events;
+namespace Resumable.Core.Entries;
 
 /// <summary>
 /// Writes the fields of each event after <c>type</c> and <c>sequence_number</c>, in OpenAI's shape, from the

@@ -1,8 +1,9 @@
 using System.Text;
 using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
 using Resumable.Core.Streaming;
 
-namespace Resumable.Core.Responses;
+namespace Resumable.Core.Entries;
 
 /// <summary>
 /// The live state of one retained response: its request, its status and output so far, and its event log.

@@ -1,8 +1,8 @@
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Persistence;
-using Resumable.Core.Responses;
+using Resumable.Core.Streaming;
 
-namespace Resumable.Core.Streaming;
+namespace Resumable.Core.Entries;
 
 /// <summary>
 /// Opens a response's events for reading: the in-memory log of a hot response as it is, or, for a cold one,
