@@ -13,7 +13,9 @@ namespace Resumable.Core.Recovery;
 /// Restores the retained responses from the event log at start-up, before the workers start and before the
 /// server accepts requests. A response that was in flight when the previous process stopped ends with
 /// <c>response.failed</c> (code <c>server_restarted</c>), numbered <see cref="RecoveryGap"/> above its last
-/// durable event, so that no number a client saw is ever reused for other content.
+/// durable event, so that no number a client saw is ever reused for other content. That event is made only of
+/// what is durable (its time is that of the response's last durable record), so a second crash before it is
+/// committed makes the next start-up emit the very same bytes under the same number.
 /// </summary>
 internal sealed partial class ResponseRecoveryService(
     IEventLog eventLog,
@@ -40,7 +42,10 @@ internal sealed partial class ResponseRecoveryService(
         foreach (var response in recovered)
         {
             var entry = ResponseRestorer.Restore(response, publishesOnCommit: eventLog.Mode == DurabilityMode.Sync);
-            if (entry.CompletedAt is { } completedAt && completedAt + retention.Value.Retention <= now)
+
+            // An interrupted response ended when it stopped making progress: at its last durable record.
+            var stoppedAt = DateTimeOffset.FromUnixTimeMilliseconds(response.LastRecordAtMs);
+            if ((entry.CompletedAt ?? stoppedAt) + retention.Value.Retention <= now)
             {
                 eventLog.Release(response.ResponseId);
                 expired++;
@@ -50,7 +55,7 @@ internal sealed partial class ResponseRecoveryService(
             if (!entry.IsTerminal)
             {
                 var lastDurable = response.Frames.Count == 0 ? -1 : response.Frames[^1].SequenceNumber;
-                lifecycle.TryFailInterrupted(entry, lastDurable + RecoveryGap);
+                lifecycle.TryFailInterrupted(entry, lastDurable + RecoveryGap, stoppedAt);
                 interrupted++;
             }
 

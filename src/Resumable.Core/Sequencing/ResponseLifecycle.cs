@@ -151,9 +151,10 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
     /// <summary>
     /// Ends a response that was in flight when the previous process stopped: emits <c>response.failed</c>
     /// with code <c>server_restarted</c>, numbered at <paramref name="sequenceNumber"/> (above every number a
-    /// client of the previous process can have seen). False when the response was already terminal.
+    /// client of the previous process can have seen) and completed at <paramref name="stoppedAt"/>, so that the
+    /// event depends only on what was durable. False when the response was already terminal.
     /// </summary>
-    public bool TryFailInterrupted(ResponseEntry entry, long sequenceNumber)
+    public bool TryFailInterrupted(ResponseEntry entry, long sequenceNumber, DateTimeOffset stoppedAt)
     {
         lock (entry.Gate)
         {
@@ -164,7 +165,7 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
 
             entry.NextSequenceNumber = sequenceNumber;
             entry.Error = new ResponseError("server_restarted", "The server stopped while this response was in flight; events after the last durable one were lost.");
-            EmitTerminal(entry, ResponseStatus.Failed, ResponseEventKind.Failed);
+            EmitTerminal(entry, ResponseStatus.Failed, ResponseEventKind.Failed, stoppedAt);
         }
 
         AfterTerminal(entry);
@@ -196,10 +197,10 @@ internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog e
         return true;
     }
 
-    private void EmitTerminal(ResponseEntry entry, ResponseStatus status, ResponseEventKind kind)
+    private void EmitTerminal(ResponseEntry entry, ResponseStatus status, ResponseEventKind kind, DateTimeOffset? completedAt = null)
     {
         entry.Status = status;
-        entry.CompletedAt = timeProvider.GetUtcNow();
+        entry.CompletedAt = completedAt ?? timeProvider.GetUtcNow();
         sequencer.Append(entry, kind);
     }
 
