@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using NetArchTest.Rules;
 using Resumable.Core.Events;
 
@@ -52,6 +54,16 @@ public class LayeringTests
         var result = CoreTypes().ShouldNot().HaveDependencyOnAny("Microsoft.AspNetCore", "FASTER", "StackExchange.Redis", "Resumable.Storage", "Resumable.Server", "Resumable.Redis").GetResult();
 
         Assert.True(result.IsSuccessful, $"Core depends on an adapter: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Core_GrantsItsInternalsToTestsAndBenchmarksOnly()
+    {
+        var friends = typeof(EventFrame).Assembly.GetCustomAttributes<InternalsVisibleToAttribute>().Select(attribute => attribute.AssemblyName);
+
+        Assert.All(friends, friend => Assert.True(
+            friend.EndsWith(".Tests", StringComparison.Ordinal) || friend is "Resumable.Testing" or "Resumable.Benchmarks",
+            $"Core grants its internals to the production assembly {friend}"));
     }
 
     private static Types CoreTypes() => Types.InAssembly(typeof(EventFrame).Assembly);

@@ -66,7 +66,8 @@ public sealed class ResumableMetrics
 
     internal void ColdReplayRead() => _coldReads.Add(1);
 
-    internal void StreamResumed() => _resumes.Add(1);
+    /// <summary>Counts a stream that resumed after a cursor.</summary>
+    public void StreamResumed() => _resumes.Add(1);
 
     internal void StreamStarted() => Interlocked.Increment(ref _activeStreams);
 

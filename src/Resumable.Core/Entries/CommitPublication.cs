@@ -10,7 +10,7 @@ namespace Resumable.Core.Entries;
 /// state becomes the one callers see, the frame goes to readers, and a terminal event completes
 /// <see cref="ResponseEntry.Finished"/>. So no reply, poll or list shows an outcome a crash could still undo.
 /// </summary>
-internal sealed class CommitPublication(ResponseEntry entry) : IFrameSink
+public sealed class CommitPublication(ResponseEntry entry) : IFrameSink
 {
     // States of events emitted but not yet committed, in sequence order (under the entry's lock).
     private readonly Queue<(long SequenceNumber, ResponseState State)> _uncommitted = new();

@@ -10,7 +10,7 @@ namespace Resumable.Core.Entries;
 /// Every mutable field is read and written under <see cref="Gate"/>, which is never held across an await;
 /// the sequencer appends events under the same lock, so state and events never disagree.
 /// </summary>
-internal sealed class ResponseEntry
+public sealed class ResponseEntry
 {
     /// <summary>
     /// A new entry. With <paramref name="publishesOnCommit"/> (sync durability) its events reach readers, and

@@ -9,7 +9,7 @@ namespace Resumable.Core.Entries;
 /// a completed log read back from the event log's consolidated records (a few reads, whatever the number of
 /// events). Either way the bytes are those that were streamed live.
 /// </summary>
-internal sealed class ResponseLogSource(IEventLog eventLog, ResumableMetrics metrics)
+public sealed class ResponseLogSource(IEventLog eventLog, ResumableMetrics metrics)
 {
     /// <summary>
     /// The response's events. Throws <see cref="EventsReclaimedException"/> when a cold response's events

@@ -10,7 +10,7 @@ namespace Resumable.Core.Entries;
 /// shown it (<see cref="ResponseEntry.Visible"/>), or inside an event as sequenced. Callers hold the entry's
 /// <see cref="ResponseEntry.Gate"/> so the object is a consistent snapshot.
 /// </summary>
-internal static class ResponseObjectWriter
+public static class ResponseObjectWriter
 {
     /// <summary>
     /// The object as callers are shown it (<see cref="ResponseEntry.Visible"/>), or as sequenced with

@@ -10,10 +10,10 @@ namespace Resumable.Core.Events;
 /// <c>type</c> equals the event name, and a blank line. Not thread-safe: one encoder per thread
 /// (<see cref="ForCurrentThread"/>), reused across frames so that only the final exact-size array is allocated.
 /// </summary>
-internal sealed class SseFrameEncoder
+public sealed class SseFrameEncoder
 {
     /// <summary>Non-ASCII text goes out as raw UTF-8 (as OpenAI does); the writer never emits a newline.</summary>
-    internal static readonly JsonWriterOptions WriterOptions = new()
+    public static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,

@@ -1,7 +1,7 @@
 namespace Resumable.Core.Generation;
 
 /// <summary>Finds the generator that serves a model among the registered ones, first registered first.</summary>
-internal sealed class GeneratorCatalog(IEnumerable<IGenerator> generators)
+public sealed class GeneratorCatalog(IEnumerable<IGenerator> generators)
 {
     private readonly IGenerator[] _generators = generators.ToArray();
 

@@ -9,7 +9,7 @@ namespace Resumable.Core.Jobs;
 /// response that ends before a worker takes it (cancelled, deleted) gives its place back at once, so the bound
 /// counts only responses that still wait for a worker.
 /// </summary>
-internal sealed class JobQueue
+public sealed class JobQueue
 {
     // The bound is the slot count below, not the channel's: a cancelled job's channel item stays until a worker
     // skips it, but its slot is free from the moment it was cancelled.

@@ -13,7 +13,7 @@ namespace Resumable.Core.Jobs;
 /// Turns a validated request into a queued response: checks the model, creates the entry, emits its first
 /// events and queues it. Nothing becomes visible unless the queue accepted it.
 /// </summary>
-internal sealed partial class ResponseAdmission(
+public sealed partial class ResponseAdmission(
     GeneratorCatalog generators,
     ResponseLifecycle lifecycle,
     ResponseRegistry registry,

@@ -14,7 +14,7 @@ namespace Resumable.Core.Responses;
 /// <param name="OutputFinished">Whether the output message is done.</param>
 /// <param name="InputTokens">Input tokens.</param>
 /// <param name="OutputTokens">Output tokens so far.</param>
-internal readonly record struct ResponseState(
+public readonly record struct ResponseState(
     ResponseStatus Status,
     DateTimeOffset? CompletedAt,
     ResponseError? Error,

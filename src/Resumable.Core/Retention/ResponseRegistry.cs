@@ -9,7 +9,7 @@ namespace Resumable.Core.Retention;
 /// The retained responses of this node, by id. A response is visible until its retention has run out
 /// after its terminal event; from then on every lookup treats it as gone, even before the sweeper frees it.
 /// </summary>
-internal sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeProvider timeProvider)
+public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, ResponseEntry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _retention = options.Value.Retention;

@@ -11,7 +11,7 @@ namespace Resumable.Core.Sequencing;
 /// under the entry's lock, and refuses to act once the response is terminal: that is what makes the
 /// terminal event unique even when a worker, a cancel and a delete race.
 /// </summary>
-internal sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics)
+public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics)
 {
     /// <summary>
     /// Queues a new response through <paramref name="tryEnqueue"/> (the job queue) and emits <c>response.created</c>

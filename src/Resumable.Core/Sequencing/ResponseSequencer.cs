@@ -10,7 +10,7 @@ namespace Resumable.Core.Sequencing;
 /// same frame to the in-memory response log (for readers) and to the event log (for persistence); in
 /// <see cref="DurabilityMode.Sync"/> the event log releases it to the response log after its commit.
 /// </summary>
-internal sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics metrics)
+public sealed class ResponseSequencer(IEventLog eventLog, ResumableMetrics metrics)
 {
     // Sync durability: readers see an event only once the log has committed it.
     private readonly bool _releaseAfterCommit = eventLog.Mode == DurabilityMode.Sync;

@@ -7,7 +7,7 @@ namespace Resumable.Core.Streaming;
 /// <see cref="ResponseLog"/> is the one implementation; the seam lets tests script the interleavings that a
 /// reader must survive (a frame appended just after a read that found none).
 /// </summary>
-internal interface IFrameSource
+public interface IFrameSource
 {
     /// <summary>
     /// The frames from <paramref name="position"/> up to the end as it is now (possibly none), and whether that

@@ -15,7 +15,7 @@ namespace Resumable.Core.Streaming;
 /// Completion has no flag of its own: the log is completed exactly when its last frame is the terminal one,
 /// so whoever sees the log completed has, in the same read of the count, the terminal frame in reach.
 /// </remarks>
-internal sealed class ResponseLog : IFrameSink, IFrameSource
+public sealed class ResponseLog : IFrameSink, IFrameSource
 {
     private const int InitialCapacity = 16;
 

@@ -11,7 +11,7 @@ namespace Resumable.Core.Streaming;
 /// available (up to <see cref="StreamingOptions.MaxFlushBytes"/>) and flushes once; a reader that is caught
 /// up gets each frame the moment it is appended. The producer never waits for this loop.
 /// </summary>
-internal sealed class SseStreamer(IOptions<StreamingOptions> options, TimeProvider timeProvider, ResumableMetrics metrics)
+public sealed class SseStreamer(IOptions<StreamingOptions> options, TimeProvider timeProvider, ResumableMetrics metrics)
 {
     private static ReadOnlySpan<byte> KeepAlive => ": keep-alive\n\n"u8;
 
