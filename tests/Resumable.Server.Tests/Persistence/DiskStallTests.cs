@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Resumable.Storage.Faster;
 using Resumable.Testing;
 using Xunit.Abstractions;
 
@@ -18,11 +15,7 @@ public class DiskStallTests(ITestOutputHelper output)
         List<SseFrame>[] streams;
         await using (var factory = ResumableAppFactory.Create(
             settings,
-            services =>
-            {
-                services.RemoveAll<ILogDeviceFactory>();
-                services.AddSingleton<ILogDeviceFactory>(disk);
-            }))
+            disk.ReplaceDevicesOf))
         {
             var client = factory.CreateApiClient();
             var admin = factory.CreateApiClient(TestKeys.Admin);

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Resumable.Core.Diagnostics;
-using Resumable.Storage.Faster;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Persistence;
@@ -19,8 +17,7 @@ public class StalledDiskBoundTests
         settings,
         services =>
         {
-            services.RemoveAll<ILogDeviceFactory>();
-            services.AddSingleton<ILogDeviceFactory>(disk);
+            disk.ReplaceDevicesOf(services);
             services.AddFakeLogging();
         });
 

@@ -1,4 +1,6 @@
 using FASTER.core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Resumable.Storage.Faster;
 using Resumable.Testing;
 
@@ -17,6 +19,13 @@ internal sealed class StallingDisk : ILogDeviceFactory
     public int HeldWrites => Volatile.Read(ref _heldWrites);
 
     public IDevice Create(string path) => new Device(new LocalLogDeviceFactory().Create(path), this);
+
+    /// <summary>Makes a test server's write-ahead log write through this disk.</summary>
+    public void ReplaceDevicesOf(IServiceCollection services)
+    {
+        services.RemoveAll<ILogDeviceFactory>();
+        services.AddSingleton<ILogDeviceFactory>(this);
+    }
 
     /// <summary>Every write from now on blocks its thread until <see cref="Recover"/>.</summary>
     public void Stall() => _responding.Reset();

@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Resumable.Core.Entries;
 using Resumable.Core.Retention;
-using Resumable.Storage.Faster;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Persistence;
@@ -17,11 +15,7 @@ public class SyncVisibilityTests
 {
     private static ResumableAppFactory SyncServer(StallingDisk disk) => ResumableAppFactory.Create(
         new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = "Sync" },
-        services =>
-        {
-            services.RemoveAll<ILogDeviceFactory>();
-            services.AddSingleton<ILogDeviceFactory>(disk);
-        });
+        disk.ReplaceDevicesOf);
 
     [Fact]
     public async Task Cancel_WhileTheCommitIsHeldBack_NothingShowsCancelledUntilTheTerminalEventIsCommitted()

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Resumable.Server.Tests.Persistence;
-using Resumable.Storage.Faster;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Recovery;
@@ -46,11 +44,7 @@ public class RecoveryEventTests
     {
         var factory = ResumableAppFactory.Create(
             new Dictionary<string, string?> { ["Resumable:Wal:Directory"] = directory, ["Resumable:Wal:ShutdownTimeout"] = "00:00:00.100" },
-            services =>
-            {
-                services.RemoveAll<ILogDeviceFactory>();
-                services.AddSingleton<ILogDeviceFactory>(disk);
-            });
+            disk.ReplaceDevicesOf);
         try
         {
             var client = factory.CreateApiClient();
