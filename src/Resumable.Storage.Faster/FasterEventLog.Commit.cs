@@ -154,7 +154,7 @@ internal sealed partial class FasterEventLog
         catch (Exception ex)
         {
             SetFault(ex.Message);
-            LogWriteFailed(ex);
+            _logger.WalWriteFailed(ex);
         }
     }
 
@@ -250,7 +250,7 @@ internal sealed partial class FasterEventLog
             if (_fault is null)
             {
                 SetFault(ex.Message);
-                LogWriteFailed(ex);
+                _logger.WalWriteFailed(ex);
             }
 
             Drop(record, _fault ?? ex.Message);
@@ -314,7 +314,7 @@ internal sealed partial class FasterEventLog
     {
         if (_unpersistable.TryAdd(record.Header.ResponseId, true))
         {
-            LogRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
+            _logger.WalRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
         }
 
         Skip(record, $"A {length}-byte record does not fit in a write-ahead log page ({_maxRecordBytes} bytes at most).");
@@ -343,7 +343,7 @@ internal sealed partial class FasterEventLog
             {
                 // The committer must outlive anything a sink throws, or nothing would ever be committed again.
                 SetFault(ex.Message);
-                LogCommitFailed(ex);
+                _logger.WalCommitFailed(ex);
             }
         }
     }
@@ -413,7 +413,7 @@ internal sealed partial class FasterEventLog
             catch (Exception ex)
             {
                 SetFault(ex.Message);
-                LogCommitFailed(ex);
+                _logger.WalCommitFailed(ex);
                 return;
             }
 

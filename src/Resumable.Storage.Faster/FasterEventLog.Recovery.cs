@@ -129,7 +129,7 @@ internal sealed partial class FasterEventLog
 
         Volatile.Write(ref _durableUntil, _log.CommittedUntilAddress);
 
-        LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
+        _logger.WalOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
     }
 
     private string CommitDirectory => Path.Combine(Directory, "commits", "log-commits");
@@ -192,7 +192,7 @@ internal sealed partial class FasterEventLog
 
     private void SetAside(FileInfo commit)
     {
-        LogCommitSetAside(commit.Name, commit.Length);
+        _logger.WalCommitSetAside(commit.Name, commit.Length);
         commit.MoveTo(commit.FullName + ".torn", overwrite: true);
     }
 

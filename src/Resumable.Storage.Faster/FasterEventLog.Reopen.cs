@@ -83,7 +83,7 @@ internal sealed partial class FasterEventLog
                 _device?.Dispose();
                 _log = null;
                 _device = null;
-                LogReopenFailed(ex.Message);
+                _logger.WalReopenFailed(ex.Message);
                 return;
             }
 
@@ -101,7 +101,7 @@ internal sealed partial class FasterEventLog
 
             Interlocked.Increment(ref _reopens);
             _fault = null;
-            LogReopened(Directory, fault, log.CommittedUntilAddress, _unpersistable.Count);
+            _logger.WalReopened(Directory, fault, log.CommittedUntilAddress, _unpersistable.Count);
         }
         finally
         {

@@ -146,7 +146,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
-        LogNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_log));
+        _logger.WalNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_log));
         await _abandonCommits.CancelAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
     }
@@ -180,7 +180,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         catch (Exception ex)
         {
             // The log is closed regardless.
-            LogWriteFailed(ex);
+            _logger.WalWriteFailed(ex);
         }
 
         // A final commit of StopAsync finishes first; one that starts later finds no log and does nothing.
@@ -214,7 +214,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         {
             _backlog.Taken(record);
             // Only after shutdown began; the record was never reported durable, so nothing is promised.
-            LogDroppedAfterStop(record.Header.Kind, record.Header.ResponseId);
+            _logger.WalRecordDropped(record.Header.Kind, record.Header.ResponseId);
             record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));
         }
     }
