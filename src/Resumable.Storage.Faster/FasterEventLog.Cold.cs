@@ -13,9 +13,6 @@ internal sealed partial class FasterEventLog
 {
     private const int MaxConsolidatedPayloadBytes = 1 << 20;
 
-    // Cold reads in flight: a log instance is disposed (reopening, shutdown) only once they are done with it.
-    private int _coldReaders;
-
     /// <inheritdoc />
     public async Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken)
     {
@@ -56,26 +53,31 @@ internal sealed partial class FasterEventLog
     /// <inheritdoc />
     public async Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _coldReaders);
+        // The read keeps the instance it started on: one that reopening or closing retires meanwhile is disposed
+        // by this read once it is done, never under it.
+        if (!_active.TryLease(out var instance))
+        {
+            throw new IOException("The write-ahead log is not open right now (it is being reopened after a storage fault, or closed).");
+        }
+
         try
         {
-            var log = Volatile.Read(ref _log) ?? throw new IOException("The write-ahead log is not open right now (it is being reopened after a storage fault, or closed).");
-            return await ReadColdAsync(log, responseId, cold, cancellationToken).ConfigureAwait(false);
+            return await ReadColdAsync(instance.Log, responseId, cold, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _coldReaders);
+            instance.Release();
         }
     }
 
-    private static async Task<EventFrame[]> ReadColdAsync(FasterLog log, string responseId, ColdCopy cold, CancellationToken cancellationToken)
+    private async Task<EventFrame[]> ReadColdAsync(FasterLog log, string responseId, ColdCopy cold, CancellationToken cancellationToken)
     {
         // One read per record when the estimate covers it (a record never holds more than the whole response).
         var estimate = (int)Math.Min(MaxConsolidatedPayloadBytes + WalRecordCodec.HeaderSize, cold.ByteCount + (12L * cold.EventCount) + 64);
         var frames = new List<EventFrame>(cold.EventCount);
         foreach (var location in cold.Locations)
         {
-            if (location < log.BeginAddress)
+            if (IsReclaimed(location, log))
             {
                 throw new EventsReclaimedException(responseId);
             }
@@ -83,7 +85,7 @@ internal sealed partial class FasterEventLog
             var (record, length) = await log.ReadAsync(location, estimate, cancellationToken).ConfigureAwait(false);
 
             // Truncation may have passed the record while it was read: then what was read may be anything.
-            if (location < log.BeginAddress)
+            if (IsReclaimed(location, log))
             {
                 throw new EventsReclaimedException(responseId);
             }
@@ -114,17 +116,10 @@ internal sealed partial class FasterEventLog
         return [.. frames];
     }
 
-    // Takes the log away from new cold readers and waits (bounded) for those reading it, before it is disposed.
-    private async Task<FasterLog?> DetachLogAsync()
-    {
-        var log = Interlocked.Exchange(ref _log, null);
-        for (var waited = 0; Volatile.Read(ref _coldReaders) > 0 && waited < 500; waited++)
-        {
-            await Task.Delay(10).ConfigureAwait(false);
-        }
-
-        return log;
-    }
+    // Below the begin address of the instance read, or of the one in use now: a read that started on an instance
+    // since replaced by a reopening still sees truncations made on its successor.
+    private bool IsReclaimed(long location, FasterLog log) =>
+        location < log.BeginAddress || location < (_active.Log?.BeginAddress ?? 0);
 
     // Well inside a page, and never more than 1 MiB: a cold read is one read per record.
     private int ConsolidatedPayloadLimit() => (int)Math.Min(MaxConsolidatedPayloadBytes, (_options.PageSizeBytes / 2) - WalRecordCodec.HeaderSize);

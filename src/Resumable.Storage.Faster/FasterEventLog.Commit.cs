@@ -53,8 +53,6 @@ internal sealed partial class FasterEventLog
     private long _lastCommitTicks;
     private long _maxCommitTicks;
 
-    // The committed address of the last good commit: a reopened log must recover at least this far.
-    private long _durableUntil;
     private volatile string? _fault;
 
     // Cancelled when the log faults, so that a writer waiting for log memory stops waiting; renewed on reopen.
@@ -71,7 +69,7 @@ internal sealed partial class FasterEventLog
             return null;
         }
 
-        var log = _log;
+        var log = _active.Log;
         var commits = Interlocked.Read(ref _commits);
         var records = Interlocked.Read(ref _recordsCommitted);
         return new WalStatistics(
@@ -154,7 +152,7 @@ internal sealed partial class FasterEventLog
         catch (Exception ex)
         {
             SetFault(ex.Message);
-            LogWriteFailed(ex);
+            _logger.WalWriteFailed(ex);
         }
     }
 
@@ -170,7 +168,7 @@ internal sealed partial class FasterEventLog
         var placed = 0;
         while (placed < _batchCount)
         {
-            if (_fault is null && TryEnqueueBatch(_log!, new ArraySegment<WalLogEntry>(_batch, placed, _batchCount - placed)))
+            if (_fault is null && TryEnqueueBatch(_active.Log!, new ArraySegment<WalLogEntry>(_batch, placed, _batchCount - placed)))
             {
                 break;
             }
@@ -231,7 +229,7 @@ internal sealed partial class FasterEventLog
         long address;
         try
         {
-            address = await EnqueueAsync(_log!, entry, record.Header).ConfigureAwait(false);
+            address = await EnqueueAsync(_active.Log!, entry, record.Header).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_fault is { } failure)
         {
@@ -250,7 +248,7 @@ internal sealed partial class FasterEventLog
             if (_fault is null)
             {
                 SetFault(ex.Message);
-                LogWriteFailed(ex);
+                _logger.WalWriteFailed(ex);
             }
 
             Drop(record, _fault ?? ex.Message);
@@ -314,7 +312,7 @@ internal sealed partial class FasterEventLog
     {
         if (_unpersistable.TryAdd(record.Header.ResponseId, true))
         {
-            LogRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
+            _logger.WalRecordTooLarge(record.Header.Kind, record.Header.ResponseId, length, _maxRecordBytes);
         }
 
         Skip(record, $"A {length}-byte record does not fit in a write-ahead log page ({_maxRecordBytes} bytes at most).");
@@ -343,7 +341,7 @@ internal sealed partial class FasterEventLog
             {
                 // The committer must outlive anything a sink throws, or nothing would ever be committed again.
                 SetFault(ex.Message);
-                LogCommitFailed(ex);
+                _logger.WalCommitFailed(ex);
             }
         }
     }
@@ -378,11 +376,13 @@ internal sealed partial class FasterEventLog
             return;
         }
 
-        var log = _log;
-        if (log is null || Volatile.Read(ref _disposed) == 1)
+        var instance = _active.Instance;
+        if (instance is null || Volatile.Read(ref _disposed) == 1)
         {
             return;
         }
+
+        var log = instance.Log;
 
         var until = log.TailAddress;
         var begin = log.BeginAddress;
@@ -399,7 +399,7 @@ internal sealed partial class FasterEventLog
                 // is never cancelled (an abandoned CommitAsync can miss its completion); shutdown waits for it.
                 log.Commit(spinWait: false);
                 await log.WaitForCommitAsync(until, -1, _abandonCommits.Token).ConfigureAwait(false);
-                if (_commitManager!.Failure is { } failure)
+                if (instance.CommitManager.Failure is { } failure)
                 {
                     // FasterLog counts the commit as done, but its record is not on disk: it is not durable.
                     throw new IOException(failure);
@@ -413,11 +413,11 @@ internal sealed partial class FasterEventLog
             catch (Exception ex)
             {
                 SetFault(ex.Message);
-                LogCommitFailed(ex);
+                _logger.WalCommitFailed(ex);
                 return;
             }
 
-            Volatile.Write(ref _durableUntil, log.CommittedUntilAddress);
+            _active.Committed(log.CommittedUntilAddress);
 
             var elapsed = Stopwatch.GetElapsedTime(started).Ticks;
             Interlocked.Exchange(ref _lastCommitTicks, elapsed);

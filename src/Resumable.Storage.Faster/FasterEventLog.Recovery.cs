@@ -35,8 +35,9 @@ internal sealed partial class FasterEventLog
         {
             if (_recovered is null)
             {
-                await OpenAsync(cancellationToken).ConfigureAwait(false);
-                _recovered = Scan();
+                var instance = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                _active.Open(instance);
+                _recovered = Scan(instance.Log);
             }
         }
         finally
@@ -48,7 +49,7 @@ internal sealed partial class FasterEventLog
     // Opens the log at start-up or, with reopening, in place of a failed instance: then nothing is renamed and the
     // recovered commit must reach the last one this process saw succeed, or the attempt fails (to be retried)
     // rather than writing over durable data.
-    private async Task OpenAsync(CancellationToken cancellationToken, bool reopening = false)
+    private async Task<FasterLogInstance> OpenAsync(CancellationToken cancellationToken, bool reopening = false)
     {
         BlockingWriteThreads.Reserve(BlockingWriteThreads.InFlightWrites(_options));
         System.IO.Directory.CreateDirectory(Directory);
@@ -59,6 +60,9 @@ internal sealed partial class FasterEventLog
         // likewise any newest commit that recovers nothing while older ones remain, so recovery reaches the
         // last good commit.
         var commitDirectory = CommitDirectory;
+        IDevice device;
+        CheckedLogCommitManager commitManager;
+        FasterLog log;
         for (var attempt = 0; ; attempt++)
         {
             if (!reopening)
@@ -66,30 +70,37 @@ internal sealed partial class FasterEventLog
                 SetAsideEmptyCommits(commitDirectory);
             }
 
-            _device = _deviceFactory.Create(logPath);
-            _commitManager = new CheckedLogCommitManager(commitDirectory);
+            device = _deviceFactory.Create(logPath);
+            commitManager = new CheckedLogCommitManager(commitDirectory);
             try
             {
-                _log = await FasterLog.CreateAsync(Settings(_device, _commitManager), cancellationToken).ConfigureAwait(false);
+                log = await FasterLog.CreateAsync(Settings(device, commitManager), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                _device.Dispose();
+                device.Dispose();
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 throw new WalRecoveryException($"The write-ahead log in '{Directory}' could not be recovered: {ex.Message}", ex);
             }
 
             if (reopening)
             {
-                if (_log.CommittedUntilAddress < Volatile.Read(ref _durableUntil))
+                if (log.CommittedUntilAddress < _active.DurableUntil)
                 {
-                    throw new IOException($"Recovery reached address {_log.CommittedUntilAddress}, short of the last good commit ({_durableUntil}); the storage is not readable yet.");
+                    log.Dispose();
+                    device.Dispose();
+                    throw new IOException($"Recovery reached address {log.CommittedUntilAddress}, short of the last good commit ({_active.DurableUntil}); the storage is not readable yet.");
                 }
 
                 break;
             }
 
             var commits = CommitFiles(commitDirectory);
-            if (!hadData || (commits.Count > 0 && _log.CommittedUntilAddress > FirstValidAddress) || commits.Count == 1)
+            if (!hadData || (commits.Count > 0 && log.CommittedUntilAddress > FirstValidAddress) || commits.Count == 1)
             {
                 // A commit was recovered (FasterLog leaves the committed address at its first valid address when
                 // none could be; a recovered log may well be truncated to its end), or a fresh log, or the only
@@ -97,8 +108,8 @@ internal sealed partial class FasterEventLog
                 break;
             }
 
-            _log.Dispose();
-            _device.Dispose();
+            log.Dispose();
+            device.Dispose();
             if (commits.Count == 0 || attempt >= 8)
             {
                 throw new WalRecoveryException(
@@ -115,10 +126,12 @@ internal sealed partial class FasterEventLog
         long commitNumber;
         try
         {
-            commitNumber = await WriteOpenedRecordAsync(_log, _commitManager).ConfigureAwait(false);
+            commitNumber = await WriteOpenedRecordAsync(log, commitManager).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            log.Dispose();
+            device.Dispose();
             throw new WalRecoveryException($"The write-ahead log in '{Directory}' cannot be written: {ex.Message}", ex);
         }
 
@@ -127,9 +140,8 @@ internal sealed partial class FasterEventLog
             SetAside(stale);
         }
 
-        Volatile.Write(ref _durableUntil, _log.CommittedUntilAddress);
-
-        LogOpened(Directory, _log.BeginAddress, _log.CommittedUntilAddress);
+        _logger.WalOpened(Directory, log.BeginAddress, log.CommittedUntilAddress);
+        return new FasterLogInstance(log, device, commitManager);
     }
 
     private string CommitDirectory => Path.Combine(Directory, "commits", "log-commits");
@@ -192,14 +204,13 @@ internal sealed partial class FasterEventLog
 
     private void SetAside(FileInfo commit)
     {
-        LogCommitSetAside(commit.Name, commit.Length);
+        _logger.WalCommitSetAside(commit.Name, commit.Length);
         commit.MoveTo(commit.FullName + ".torn", overwrite: true);
     }
 
     // Reads every committed record once; a record that fails its checksum stops start-up rather than being served.
-    private List<RecoveredResponse> Scan()
+    private List<RecoveredResponse> Scan(FasterLog log)
     {
-        var log = _log!;
         var builders = new Dictionary<string, Builder>(StringComparer.Ordinal);
         var order = new List<string>();
         using var iterator = log.Scan(log.BeginAddress, log.CommittedUntilAddress);

@@ -70,24 +70,22 @@ internal sealed partial class FasterEventLog
 
             var fault = _fault!;
             AbandonAwaitingCommit(fault);
-            (await DetachLogAsync().ConfigureAwait(false))?.Dispose();
-            _device?.Dispose();
-            _device = null;
+
+            // The failed instance goes out of use; a cold read still on it disposes it when it is done.
+            _active.Close();
+            FasterLogInstance instance;
             try
             {
-                await OpenAsync(CancellationToken.None, reopening: true).ConfigureAwait(false);
+                instance = await OpenAsync(CancellationToken.None, reopening: true).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                _log?.Dispose();
-                _device?.Dispose();
-                _log = null;
-                _device = null;
-                LogReopenFailed(ex.Message);
+                _logger.WalReopenFailed(ex.Message);
                 return;
             }
 
-            var log = _log!;
+            _active.Open(instance);
+            var log = instance.Log;
             _committedBeginAddress = log.BeginAddress;
             _lastTruncatedTo = log.BeginAddress;
             Interlocked.Exchange(ref _pendingBytes, 0);
@@ -101,7 +99,7 @@ internal sealed partial class FasterEventLog
 
             Interlocked.Increment(ref _reopens);
             _fault = null;
-            LogReopened(Directory, fault, log.CommittedUntilAddress, _unpersistable.Count);
+            _logger.WalReopened(Directory, fault, log.CommittedUntilAddress, _unpersistable.Count);
         }
         finally
         {

@@ -40,9 +40,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private int _abandoned;
     private readonly WalBacklog _backlog;
     private readonly SemaphoreSlim _openLock = new(1, 1);
-    private IDevice? _device;
-    private FasterLog? _log;
-    private CheckedLogCommitManager? _commitManager;
+    private readonly ActiveLog _active = new();
     private IReadOnlyList<RecoveredResponse>? _recovered;
     private Task _writer = Task.CompletedTask;
     private Task _committer = Task.CompletedTask;
@@ -73,7 +71,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     public DurabilityMode Mode => _options.Durability;
 
     /// <inheritdoc />
-    public string? Saturation => _options.Durability == DurabilityMode.None ? null : _backlog.Saturation(_log);
+    public string? Saturation => _options.Durability == DurabilityMode.None ? null : _backlog.Saturation(_active.Log);
 
     /// <inheritdoc />
     public void RecordCreated(string responseId, CreatedRecord created) =>
@@ -146,7 +144,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             return;
         }
 
-        LogNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_log));
+        _logger.WalNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_active.Log));
         await _abandonCommits.CancelAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
     }
@@ -180,7 +178,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         catch (Exception ex)
         {
             // The log is closed regardless.
-            LogWriteFailed(ex);
+            _logger.WalWriteFailed(ex);
         }
 
         // A final commit of StopAsync finishes first; one that starts later finds no log and does nothing.
@@ -189,9 +187,9 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         {
             // Whatever no commit covered is released to sync readers and reported to waiters, never left hanging.
             AbandonAwaitingCommit("The write-ahead log was closed.");
-            (await DetachLogAsync().ConfigureAwait(false))?.Dispose();
-            _device?.Dispose();
-            _device = null;
+
+            // A cold read still on the log disposes it when it is done.
+            _active.Close();
         }
         finally
         {
@@ -214,7 +212,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         {
             _backlog.Taken(record);
             // Only after shutdown began; the record was never reported durable, so nothing is promised.
-            LogDroppedAfterStop(record.Header.Kind, record.Header.ResponseId);
+            _logger.WalRecordDropped(record.Header.Kind, record.Header.ResponseId);
             record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));
         }
     }

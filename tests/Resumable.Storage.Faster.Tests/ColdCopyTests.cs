@@ -2,6 +2,7 @@ using Resumable.Core.Cursors;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
+using Resumable.Testing;
 
 namespace Resumable.Storage.Faster.Tests;
 
@@ -76,6 +77,38 @@ public sealed class ColdCopyTests() : WalTests("cold")
         Assert.True(log.GetStatistics()!.BeginAddress > cold.Locations[^1], "the log was never truncated past the cold copy");
         var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(() => log.ReadColdAsync(id, cold, CancellationToken.None).WaitAsync(Bound));
         Assert.Equal(id, reclaimed.ResponseId);
+    }
+
+    [Fact]
+    public async Task ReadCold_WhileTheLogReopensAfterAFault_ReturnsTheSameBytes()
+    {
+        var id = ResponseId.New();
+        var other = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        var faults = new FaultInjectingDeviceFactory();
+        var disk = new ReadHoldingDisk(faults.Create);
+        await using var log = TestWal.Open(LogDirectory.Path, cursors, disk);
+        await log.StartAsync(CancellationToken.None);
+        var written = await TestWal.WriteResponseAsync(log, cursors, id, 300);
+        var cold = await log.ConsolidateAsync(id, written.ToArray(), CancellationToken.None).WaitAsync(Bound);
+
+        // A cold read reaches the disk of the log open now, and is held there.
+        disk.HoldReads();
+        var read = log.ReadColdAsync(id, cold, CancellationToken.None);
+        await WaitUntilAsync(() => disk.HeldReads > 0);
+
+        // Meanwhile the disk fails and heals: the log reopens, in place of the instance the read is still on.
+        log.RecordCreated(other, TestWal.Created("written while the disk fails"));
+        faults.StartFailing();
+        var sequence = 0;
+        await Eventually.UntilAsync(() => log.Fault is not null, "the log to fail", () => log.Enqueue(other, TestWal.Frame(sequence++, ResponseEventTypes.OutputTextDelta, "lost")));
+        faults.Heal();
+        await WaitUntilAsync(() => log.Fault is null && log.GetStatistics()!.Reopens > 0);
+        Assert.False(read.IsCompleted, "the cold read finished before it was released");
+
+        // Released, the read finishes on the instance it started on, with the bytes that were written.
+        disk.ReleaseReads();
+        TestWal.AssertSameFrames(written, await read.WaitAsync(Bound));
     }
 
     [Fact]

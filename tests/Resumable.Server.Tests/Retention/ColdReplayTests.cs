@@ -1,8 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Resumable.Core.Events;
-using Resumable.Core.Persistence;
+using Resumable.Core.Responses;
 using Resumable.Storage.Faster;
 using Resumable.Testing;
 
@@ -192,55 +191,46 @@ public class ColdReplayTests
     }
 
     [Fact]
-    public async Task ColdResponse_WhoseEventsWereReclaimedMeanwhile_Answers410NotAShortStream()
+    public async Task ColdResponse_WhoseEventsAreReclaimedWhileItIsRead_Answers410NotAShortStream()
     {
+        var clock = new FakeTimeProvider();
+        var disk = new ReadHoldingDisk();
         await using var factory = ResumableAppFactory.Create(
             new Dictionary<string, string?> { ["Resumable:Retention:HotBytesLimit"] = "0" },
-            services => services.AddSingleton<IEventLog>(sp => new ReclaimedOnReadEventLog(sp.GetRequiredService<FasterEventLog>())));
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<ILogDeviceFactory>(disk);
+            });
         var client = factory.CreateApiClient();
         var admin = factory.CreateApiClient(TestKeys.Admin);
         var id = await client.CreateBackgroundAsync("reclaimed under a reader", ResponsesApi.Synthetic(20));
         await client.WaitForTerminalAsync(id);
+        await Eventually.UntilAsync(async () => await ListedStorageOfAsync(admin, id) == "wal", $"{id} to go cold", Sweeps(clock));
+        Assert.True(factory.Services.GetRequiredService<ResponseRegistry>().TryGetAnyTenant(id, out var entry));
+        var coldCopy = entry.Cold!;
 
-        // This server runs on the real clock: its sweep (every 50 ms in tests) cools the response by itself.
-        await Eventually.UntilAsync(async () => await ListedStorageOfAsync(admin, id) == "wal", $"{id} to go cold");
+        // A stream and an operator's inspection look the response up and start reading its cold copy; the reads
+        // are held at the disk.
+        disk.HoldReads();
+        var stream = client.GetAsync($"v1/responses/{id}?stream=true&starting_after=3");
+        var inspection = admin.GetAsync($"admin/responses/{id}");
+        await Eventually.UntilAsync(() => disk.HeldReads >= 2, "both cold reads to reach the disk");
 
-        foreach (var (reader, path) in new[] { (client, $"v1/responses/{id}?stream=true&starting_after=3"), (admin, $"admin/responses/{id}") })
+        // Meanwhile the response expires: the sweep releases it and the log is truncated past its records.
+        var log = factory.Services.GetRequiredService<FasterEventLog>();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await Eventually.UntilAsync(() => log.GetStatistics()!.BeginAddress > coldCopy.Locations[^1], "the log to be truncated past the cold copy", Sweeps(clock));
+        Assert.Equal(0, await RetainedResponsesAsync(admin));
+
+        disk.ReleaseReads();
+        foreach (var pending in new[] { stream, inspection })
         {
-            using var response = await reader.GetAsync(path);
+            using var response = await pending;
             Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
             var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
             Assert.Equal("response_expired", error.GetProperty("code").GetString());
             Assert.Contains(id, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
-    }
-
-    // The real log in every respect, except that a cold read finds the records already reclaimed, as when
-    // retention truncates the log between a reader's lookup and its read.
-    private sealed class ReclaimedOnReadEventLog(FasterEventLog log) : IEventLog
-    {
-        public DurabilityMode Mode => log.Mode;
-
-        public string? Fault => log.Fault;
-
-        public string? Saturation => log.Saturation;
-
-        public Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken) => log.RecoverAsync(cancellationToken);
-
-        public void RecordCreated(string responseId, CreatedRecord created) => log.RecordCreated(responseId, created);
-
-        public void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null) => log.Enqueue(responseId, frame, releaseAfterCommit);
-
-        public void RecordDeleted(string responseId) => log.RecordDeleted(responseId);
-
-        public void Release(string responseId) => log.Release(responseId);
-
-        public Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken) =>
-            log.ConsolidateAsync(responseId, frames, cancellationToken);
-
-        public Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken) =>
-            throw new EventsReclaimedException(responseId);
-
-        public WalStatistics? GetStatistics() => log.GetStatistics();
     }
 }
