@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Resumable.Core.Responses;
 using Resumable.Storage.Faster;
 using Resumable.Testing;
+using Resumable.Core.Retention;
 
 namespace Resumable.Server.Tests.Retention;
 
