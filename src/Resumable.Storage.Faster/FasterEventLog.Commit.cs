@@ -108,7 +108,7 @@ internal sealed partial class FasterEventLog
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
                         await FlushBatchAsync().ConfigureAwait(false);
-                        Forget(record.Header.ResponseId);
+                        _retention.Forget(record.Header.ResponseId);
                         _unpersistable.TryRemove(record.Header.ResponseId, out _);
                         if (record.ReleaseOnly)
                         {
@@ -186,7 +186,7 @@ internal sealed partial class FasterEventLog
     private bool TryEnqueueBatch(FasterLog log, ArraySegment<WalLogEntry> entries)
     {
         long bytes = 0;
-        lock (_liveGate)
+        using (_retention.EnterPlacement())
         {
             long address;
             try
@@ -205,7 +205,7 @@ internal sealed partial class FasterEventLog
             // FasterLog placed the batch contiguously from its first address.
             foreach (var entry in entries)
             {
-                Register(entry.Record.Header, address);
+                _retention.Placed(entry.Record.Header, address);
                 Awaiting(entry.Record, address);
                 address += FasterEntryLength(entry.SerializedLength);
                 bytes += entry.SerializedLength;
@@ -229,7 +229,7 @@ internal sealed partial class FasterEventLog
         long address;
         try
         {
-            address = await EnqueueAsync(_active.Log!, entry, record.Header).ConfigureAwait(false);
+            address = await EnqueueAsync(_active.Log!, entry).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_fault is { } failure)
         {
@@ -258,6 +258,36 @@ internal sealed partial class FasterEventLog
         Interlocked.Increment(ref _pendingRecords);
         Awaiting(record, address);
         AddPendingBytes(entry.SerializedLength);
+    }
+
+    // The slow path: the record is placed as soon as the log's memory has room. Truncation is held off meanwhile,
+    // so that it never passes the record before it is registered.
+    private async ValueTask<long> EnqueueAsync(FasterLog log, WalLogEntry entry)
+    {
+        using (_retention.EnterPlacement())
+        {
+            if (log.TryEnqueue(entry, out var address))
+            {
+                _retention.Placed(entry.Record.Header, address);
+                return address;
+            }
+
+            _retention.WaitingForRoom();
+        }
+
+        var placed = -1L;
+        try
+        {
+            // The log's memory is full until a flush completes: the slow path waits here, never the producer. A
+            // fault or shutdown ends the wait.
+            using var stopOrFault = CancellationTokenSource.CreateLinkedTokenSource(_faulted.Token, _stopping.Token);
+            placed = await log.EnqueueAsync(entry, stopOrFault.Token).ConfigureAwait(false);
+            return placed;
+        }
+        finally
+        {
+            _retention.DoneWaiting(entry.Record.Header, placed);
+        }
     }
 
     private void Awaiting(in PendingRecord record, long address) => _awaitingCommit.Enqueue(AwaitingCommit.Of(record, address));
@@ -433,7 +463,7 @@ internal sealed partial class FasterEventLog
         }
 
         AdvanceCursors(log.CommittedUntilAddress);
-        TruncateReleased(log);
+        _retention.TruncateReleased(log);
     }
 
     // After a commit: every event below the committed address is durable. One cursor update per response.

@@ -241,7 +241,7 @@ internal sealed partial class FasterEventLog
                 case WalRecordKind.Created:
                     builders[header.ResponseId] = new Builder(CreatedRecord.Deserialize(payload), header.TimestampMs);
                     order.Add(header.ResponseId);
-                    _firstAddress[header.ResponseId] = address;
+                    _retention.Recovered(header.ResponseId, address);
                     break;
                 case WalRecordKind.Event when builders.TryGetValue(header.ResponseId, out var builder):
                     var frame = EventFrame.FromStored(header.SequenceNumber, payload);
@@ -259,7 +259,7 @@ internal sealed partial class FasterEventLog
                     break;
                 case WalRecordKind.Deleted:
                     builders.Remove(header.ResponseId);
-                    _firstAddress.Remove(header.ResponseId);
+                    _retention.Forget(header.ResponseId);
                     break;
             }
         }

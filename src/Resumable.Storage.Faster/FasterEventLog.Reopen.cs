@@ -87,7 +87,7 @@ internal sealed partial class FasterEventLog
             _active.Open(instance);
             var log = instance.Log;
             _committedBeginAddress = log.BeginAddress;
-            _lastTruncatedTo = log.BeginAddress;
+            _retention.Reopened(log.BeginAddress);
             Interlocked.Exchange(ref _pendingBytes, 0);
             Interlocked.Exchange(ref _pendingRecords, 0);
             _faulted = new CancellationTokenSource();

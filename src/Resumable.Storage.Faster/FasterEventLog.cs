@@ -41,6 +41,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     private readonly WalBacklog _backlog;
     private readonly SemaphoreSlim _openLock = new(1, 1);
     private readonly ActiveLog _active = new();
+    private readonly LogRetention _retention = new();
     private IReadOnlyList<RecoveredResponse>? _recovered;
     private Task _writer = Task.CompletedTask;
     private Task _committer = Task.CompletedTask;
