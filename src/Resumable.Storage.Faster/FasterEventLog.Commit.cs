@@ -38,7 +38,7 @@ internal sealed partial class FasterEventLog
 
     // Deletions lost to a failed log, written again after it reopens.
     private readonly ConcurrentQueue<string> _deletionsToRewrite = new();
-    private readonly Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
+    private readonly DurableCursorBatch _durableCursors = new();
     private readonly List<(EventFrame Frame, IFrameSink ReleaseTo)> _releasable = [];
 
     // Serialises commits of the committer loop and the final commit at shutdown.
@@ -466,7 +466,8 @@ internal sealed partial class FasterEventLog
         _retention.TruncateReleased(log);
     }
 
-    // After a commit: every event below the committed address is durable. One cursor update per response.
+    // After a commit: every event below the committed address is durable. One cursor update per response, all of
+    // them handed to the durability listener in one call: the seam where durable cursors leave the log.
     private void AdvanceCursors(long committedUntil)
     {
         var records = 0L;
@@ -480,14 +481,13 @@ internal sealed partial class FasterEventLog
 
             if (awaiting.SequenceNumber >= 0)
             {
-                _advanced[awaiting.ResponseId] = awaiting.SequenceNumber;
+                _durableCursors.Advance(awaiting.ResponseId, awaiting.SequenceNumber);
             }
             else if (awaiting.Kind == WalRecordKind.Deleted)
             {
                 // A deletion or an expiry forgets the cursor here, in log order: the commit of an event queued
                 // before it (this round or an earlier one) has advanced the cursor already and cannot bring it back.
-                _advanced.Remove(awaiting.ResponseId);
-                _cursors.Remove(awaiting.ResponseId);
+                _durableCursors.Forget(awaiting.ResponseId);
             }
 
             if (awaiting.Frame is { } frame)
@@ -502,12 +502,7 @@ internal sealed partial class FasterEventLog
             }
         }
 
-        foreach (var (responseId, sequenceNumber) in _advanced)
-        {
-            _cursors.AdvanceDurable(responseId, sequenceNumber);
-        }
-
-        _advanced.Clear();
+        _durableCursors.Publish(_durability);
 
         // Sync durability: events become visible to readers only now, after the cursors say they are durable,
         // so no reader ever holds an event that the durable cursor does not yet cover. Log order is kept.
@@ -592,11 +587,13 @@ internal sealed partial class FasterEventLog
             if (awaiting.Kind == WalRecordKind.Deleted)
             {
                 // The response is gone whether or not its deletion is durable yet (it is written again on reopen).
-                _cursors.Remove(awaiting.ResponseId);
+                _durableCursors.Forget(awaiting.ResponseId);
             }
 
             awaiting.Abandon($"The write-ahead log has failed: {message}");
         }
+
+        _durableCursors.Publish(_durability);
     }
 
     private long SizeOnDisk()

@@ -265,6 +265,7 @@ internal sealed partial class FasterEventLog
         }
 
         var recovered = new List<RecoveredResponse>(builders.Count);
+        var cursors = new DurableCursorBatch();
         foreach (var id in order)
         {
             if (builders.TryGetValue(id, out var builder))
@@ -272,10 +273,12 @@ internal sealed partial class FasterEventLog
                 recovered.Add(new RecoveredResponse(id, builder.Created, builder.Frames, builder.LastRecordAtMs, builder.ColdCopy()));
                 if (builder.Frames.Count > 0)
                 {
-                    _cursors.AdvanceDurable(id, builder.Frames[^1].SequenceNumber);
+                    cursors.Advance(id, builder.Frames[^1].SequenceNumber);
                 }
             }
         }
+
+        cursors.Publish(_durability);
 
         return recovered;
     }

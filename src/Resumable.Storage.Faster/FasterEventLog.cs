@@ -28,7 +28,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     private readonly WalOptions _options;
     private readonly ILogDeviceFactory _deviceFactory;
-    private readonly ICursorStore _cursors;
+    private readonly IDurabilityListener _durability;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FasterEventLog> _logger;
     private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(QueueOptions);
@@ -56,7 +56,7 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     {
         _deviceFactory = deviceFactory ?? new LocalLogDeviceFactory();
         _options = options.Value;
-        _cursors = cursors;
+        _durability = new CursorStoreDurabilityListener(cursors);
         _timeProvider = timeProvider;
         _logger = logger;
         Directory = Path.GetFullPath(_options.Directory);
