@@ -458,7 +458,7 @@ internal sealed partial class FasterEventLog
 
             if (Interlocked.Increment(ref _commits) % CommitsBetweenPrunes == 0)
             {
-                PruneCommitFiles();
+                _commitFiles.Prune(CommitFilesKept);
             }
         }
 
@@ -527,34 +527,6 @@ internal sealed partial class FasterEventLog
         }
 
         return _awaitingCommit.TryDequeue(out awaiting);
-    }
-
-    // Keeps the newest few non-empty commit files; never runs once the log has faulted.
-    private void PruneCommitFiles()
-    {
-        try
-        {
-            var files = new DirectoryInfo(CommitDirectory).EnumerateFiles("commit.*")
-                .Where(file => CommitNumberOf(file) >= 0)
-                .OrderByDescending(CommitNumberOf)
-                .ToList();
-            var kept = 0;
-            foreach (var file in files)
-            {
-                if (kept >= CommitFilesKept)
-                {
-                    file.Delete();
-                }
-                else if (file.Length > 0)
-                {
-                    kept++;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Pruning is housekeeping; the next round tries again.
-        }
     }
 
     // Called by the writer or the committer; the queue of records awaiting commit is left to the committer,

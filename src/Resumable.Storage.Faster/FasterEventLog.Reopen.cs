@@ -76,7 +76,7 @@ internal sealed partial class FasterEventLog
             FasterLogInstance instance;
             try
             {
-                instance = await OpenAsync(CancellationToken.None, reopening: true).ConfigureAwait(false);
+                instance = await _opener.ReopenAsync(_active.DurableUntil).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -27,8 +27,10 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     };
 
     private readonly WalOptions _options;
-    private readonly ILogDeviceFactory _deviceFactory;
     private readonly IDurabilityListener _durability;
+    private readonly CommitFiles _commitFiles;
+    private readonly FasterLogOpener _opener;
+    private readonly RecoveryScan _scan;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FasterEventLog> _logger;
     private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(QueueOptions);
@@ -54,7 +56,6 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
     {
-        _deviceFactory = deviceFactory ?? new LocalLogDeviceFactory();
         _options = options.Value;
         _durability = new CursorStoreDurabilityListener(cursors);
         _timeProvider = timeProvider;
@@ -63,6 +64,9 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         _maxRecordBytes = (int)Math.Min(int.MaxValue, _options.PageSizeBytes - 32);
         _maxBatchBytes = (int)Math.Min(256 * 1024, _options.PageSizeBytes / 4);
         _backlog = new WalBacklog(_options.MaxPendingBytes);
+        _commitFiles = new CommitFiles(Path.Combine(Directory, "commits", "log-commits"), logger);
+        _opener = new FasterLogOpener(_options, Directory, deviceFactory ?? new LocalLogDeviceFactory(), _commitFiles, timeProvider, logger);
+        _scan = new RecoveryScan(Directory, _retention, _durability);
     }
 
     /// <summary>The absolute directory of the log.</summary>
@@ -93,6 +97,21 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     /// <inheritdoc />
     public void Release(string responseId) =>
         Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty, ReleaseOnly: true));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return [];
+        }
+
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Handed out once (to the recovery service) and then dropped, so that the log does not keep the
+        // recovered frames alive after their responses expire.
+        return Interlocked.Exchange(ref _recovered, []) ?? [];
+    }
 
     /// <summary>Opens the log and starts the writer and committer.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -215,6 +234,25 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             // Only after shutdown began; the record was never reported durable, so nothing is promised.
             _logger.WalRecordDropped(record.Header.Kind, record.Header.ResponseId);
             record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));
+        }
+    }
+
+    // Opens the log and reads what it holds, once.
+    private async Task EnsureOpenAsync(CancellationToken cancellationToken)
+    {
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_recovered is null)
+            {
+                var instance = await _opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+                _active.Open(instance);
+                _recovered = _scan.Read(instance.Log);
+            }
+        }
+        finally
+        {
+            _openLock.Release();
         }
     }
 
