@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using FASTER.core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,58 +8,59 @@ using Resumable.Core.Persistence;
 namespace Resumable.Storage.Faster;
 
 /// <summary>
-/// The write-ahead log on FASTER's <see cref="FasterLog"/>: one log per node. Recording methods only queue a
-/// record (they never touch the disk and never wait); one writer task moves queued records into the log's
-/// memory, and one committer task commits every <see cref="WalOptions.CommitInterval"/> (or earlier when
-/// <see cref="WalOptions.CommitThresholdBytes"/> are pending) and then advances the durable cursor of every
-/// response the commit covered. With <see cref="DurabilityMode.None"/> it opens nothing and keeps nothing.
+/// The write-ahead log on FASTER's <see cref="FASTER.core.FasterLog"/>: one log per node. Recording methods only
+/// queue a record (they never touch the disk and never wait); one writer task (<see cref="WalWriter"/>) moves
+/// queued records into the log's memory, and one committer task (<see cref="GroupCommitter"/>) commits every
+/// <see cref="WalOptions.CommitInterval"/> (or earlier when <see cref="WalOptions.CommitThresholdBytes"/> are
+/// pending) and then advances the durable cursor of every response the commit covered. With
+/// <see cref="DurabilityMode.None"/> it opens nothing and keeps nothing. This type composes the parts and runs
+/// their lifetime; each part owns its state.
 /// </summary>
-internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsyncDisposable
+internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposable
 {
-    // Records flow to a single writer; the queue is unbounded so that producers never wait for the disk.
-    private static readonly UnboundedChannelOptions QueueOptions = new()
-    {
-        SingleReader = true,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-    };
-
     private readonly WalOptions _options;
-    private readonly ILogDeviceFactory _deviceFactory;
-    private readonly ICursorStore _cursors;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FasterEventLog> _logger;
-    private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(QueueOptions);
-    private readonly SemaphoreSlim _commitSignal = new(0, 1);
-    private readonly CancellationTokenSource _stopping = new();
-
-    // Cancelled once stopping has waited ShutdownTimeout: a commit still in flight is no longer waited for.
-    private readonly CancellationTokenSource _abandonCommits = new();
-    private int _abandoned;
-    private readonly WalBacklog _backlog;
-    private readonly SemaphoreSlim _openLock = new(1, 1);
+    private readonly WalRecordQueue _queue;
+    private readonly WalShutdown _shutdown = new();
+    private readonly WalFault _fault = new();
+    private readonly LostRecords _lost = new();
     private readonly ActiveLog _active = new();
+    private readonly AwaitingCommitQueue _awaiting;
+    private readonly GroupCommitter _committer;
+    private readonly WalWriter _writer;
+    private readonly LogReopener _reopener;
+    private readonly FasterLogOpener _opener;
+    private readonly RecoveryScan _scan;
+    private readonly ColdCopies _cold;
+    private readonly SemaphoreSlim _openLock = new(1, 1);
     private IReadOnlyList<RecoveredResponse>? _recovered;
-    private Task _writer = Task.CompletedTask;
-    private Task _committer = Task.CompletedTask;
-    private int _disposed;
-    private volatile bool _stopRequested;
+    private Task _writerTask = Task.CompletedTask;
+    private Task _committerTask = Task.CompletedTask;
 
-    // FasterLog holds an entry only within one page, with its own 12-byte header and 4-byte alignment.
-    private readonly int _maxRecordBytes;
-    private readonly int _maxBatchBytes;
-
+    /// <summary>
+    /// A log configured by <paramref name="options"/> that reports durability to <paramref name="cursors"/>, on
+    /// devices from <paramref name="deviceFactory"/> (local files by default). Opens nothing until started.
+    /// </summary>
     public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
     {
-        _deviceFactory = deviceFactory ?? new LocalLogDeviceFactory();
         _options = options.Value;
-        _cursors = cursors;
         _timeProvider = timeProvider;
         _logger = logger;
         Directory = Path.GetFullPath(_options.Directory);
-        _maxRecordBytes = (int)Math.Min(int.MaxValue, _options.PageSizeBytes - 32);
-        _maxBatchBytes = (int)Math.Min(256 * 1024, _options.PageSizeBytes / 4);
-        _backlog = new WalBacklog(_options.MaxPendingBytes);
+
+        // Every durable cursor the log reports goes through this one listener (see GroupCommitter.PublishCommitted).
+        IDurabilityListener durability = new CursorStoreDurabilityListener(cursors);
+        var retention = new LogRetention();
+        var commitFiles = new CommitFiles(Path.Combine(Directory, "commits", "log-commits"), logger);
+        _queue = new WalRecordQueue(_options.Durability == DurabilityMode.None, _options.MaxPendingBytes, logger);
+        _awaiting = new AwaitingCommitQueue(_options.CommitThresholdBytes);
+        _opener = new FasterLogOpener(_options, Directory, deviceFactory ?? new LocalLogDeviceFactory(), commitFiles, timeProvider, logger);
+        _scan = new RecoveryScan(Directory, retention, durability);
+        _committer = new GroupCommitter(_options, _active, _awaiting, retention, _lost, _fault, _shutdown, commitFiles, durability, logger);
+        _reopener = new LogReopener(_options, _opener, _active, _committer, _awaiting, retention, _lost, _fault, _shutdown, timeProvider, logger);
+        _writer = new WalWriter(_options, _queue, _active, _awaiting, retention, _lost, _fault, _shutdown, _reopener, logger);
+        _cold = new ColdCopies(_options, _queue, _active, _fault, timeProvider);
     }
 
     /// <summary>The absolute directory of the log.</summary>
@@ -71,15 +70,18 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     public DurabilityMode Mode => _options.Durability;
 
     /// <inheritdoc />
-    public string? Saturation => _options.Durability == DurabilityMode.None ? null : _backlog.Saturation(_active.Log);
+    public string? Fault => _fault.Message;
+
+    /// <inheritdoc />
+    public string? Saturation => _options.Durability == DurabilityMode.None ? null : _queue.Backlog.Saturation(_active.Log);
 
     /// <inheritdoc />
     public void RecordCreated(string responseId, CreatedRecord created) =>
-        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Created, WalRecordFlags.None, responseId, -1, NowMs()), created.Serialize()));
+        _queue.Add(new PendingRecord(new WalRecordHeader(WalRecordKind.Created, WalRecordFlags.None, responseId, -1, NowMs()), created.Serialize()));
 
     /// <inheritdoc />
     public void Enqueue(string responseId, EventFrame frame, IFrameSink? releaseAfterCommit = null) =>
-        Queue(new PendingRecord(
+        _queue.Add(new PendingRecord(
             new WalRecordHeader(WalRecordKind.Event, frame.IsTerminal ? WalRecordFlags.Terminal : WalRecordFlags.None, responseId, frame.SequenceNumber, NowMs()),
             frame.Bytes,
             Frame: releaseAfterCommit is null ? null : frame,
@@ -87,11 +89,64 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
     /// <inheritdoc />
     public void RecordDeleted(string responseId) =>
-        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty));
+        _queue.Add(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty));
 
     /// <inheritdoc />
     public void Release(string responseId) =>
-        Queue(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty, ReleaseOnly: true));
+        _queue.Add(new PendingRecord(new WalRecordHeader(WalRecordKind.Deleted, WalRecordFlags.None, responseId, -1, NowMs()), ReadOnlyMemory<byte>.Empty, ReleaseOnly: true));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RecoveredResponse>> RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return [];
+        }
+
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Handed out once (to the recovery service) and then dropped, so that the log does not keep the
+        // recovered frames alive after their responses expire.
+        return Interlocked.Exchange(ref _recovered, []) ?? [];
+    }
+
+    /// <inheritdoc />
+    public Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken) =>
+        _cold.ConsolidateAsync(responseId, frames, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken) =>
+        _cold.ReadColdAsync(responseId, cold, cancellationToken);
+
+    /// <inheritdoc />
+    public WalStatistics? GetStatistics()
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return null;
+        }
+
+        var log = _active.Log;
+        var commits = _committer.Commits;
+        var records = _committer.RecordsCommitted;
+        return new WalStatistics(
+            Directory,
+            log?.BeginAddress ?? 0,
+            log?.TailAddress ?? 0,
+            log?.CommittedUntilAddress ?? 0,
+            SizeOnDisk(),
+            commits,
+            records,
+            commits == 0 ? 0 : (double)records / commits,
+            _committer.LastCommitTime.TotalMilliseconds,
+            _committer.MaxCommitTime.TotalMilliseconds,
+            _awaiting.PendingRecords,
+            _queue.Backlog.PendingBytes(log),
+            _queue.Backlog.MaxPendingBytes,
+            _fault.Message,
+            _reopener.Reopens,
+            _lost.UnpersistableCount);
+    }
 
     /// <summary>Opens the log and starts the writer and committer.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -103,8 +158,8 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
 
         // Opened here, before recovery and the workers start; the recovered responses wait for the recovery service.
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
-        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
-        _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
+        _writerTask = Task.Run(_writer.RunAsync, CancellationToken.None);
+        _committerTask = Task.Run(_committer.RunAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -113,21 +168,21 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed) == 1)
+        if (_shutdown.IsDisposed)
         {
             return;
         }
 
-        _stopRequested = true;
-        _queue.Writer.TryComplete();
+        _shutdown.RequestStop();
+        _queue.Complete();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.ShutdownTimeout);
         try
         {
-            await _writer.WaitAsync(deadline.Token).ConfigureAwait(false);
-            await _stopping.CancelAsync().ConfigureAwait(false);
-            await _committer.WaitAsync(deadline.Token).ConfigureAwait(false);
-            await CommitPendingAsync(CancellationToken.None).WaitAsync(deadline.Token).ConfigureAwait(false);
+            await _writerTask.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await _shutdown.EndLoopsAsync().ConfigureAwait(false);
+            await _committerTask.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await _committer.CommitPendingAsync(CancellationToken.None).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -135,34 +190,25 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
         }
     }
 
-    // The disk does not keep up: what is still queued or uncommitted stays so, and may be lost as in a crash (its
-    // durable cursors never passed it). The writer stops waiting for log memory, the committer for its commit.
-    private async Task AbandonAtShutdownAsync()
-    {
-        if (Interlocked.Exchange(ref _abandoned, 1) == 1)
-        {
-            return;
-        }
-
-        _logger.WalNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, Interlocked.Read(ref _pendingRecords) + _backlog.QueuedRecords, _backlog.PendingBytes(_active.Log));
-        await _abandonCommits.CancelAsync().ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
-    }
-
+    /// <summary>
+    /// Closes the log: ends the writer and committer (waiting at most <see cref="WalOptions.ShutdownTimeout"/> for a
+    /// commit in flight), reports whatever no commit covered to its waiters, and retires the FasterLog instance, which
+    /// a cold read still on it disposes when it is done.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         // The container disposes this instance once per registration that resolves it.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (!_shutdown.TryBeginDispose())
         {
             return;
         }
 
-        _stopRequested = true;
-        _queue.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        _shutdown.RequestStop();
+        _queue.Complete();
+        await _shutdown.EndLoopsAsync().ConfigureAwait(false);
         try
         {
-            var loops = Task.WhenAll(_writer, _committer);
+            var loops = Task.WhenAll(_writerTask, _committerTask);
             try
             {
                 // Wall-clock time: what is waited for is a real disk.
@@ -181,39 +227,66 @@ internal sealed partial class FasterEventLog : IEventLog, IHostedService, IAsync
             _logger.WalWriteFailed(ex);
         }
 
-        // A final commit of StopAsync finishes first; one that starts later finds no log and does nothing.
-        await _commitLock.WaitAsync().ConfigureAwait(false);
+        // A final commit of StopAsync finishes first; one that starts later finds the log closing and does nothing.
+        await _committer.PauseAsync().ConfigureAwait(false);
         try
         {
             // Whatever no commit covered is released to sync readers and reported to waiters, never left hanging.
-            AbandonAwaitingCommit("The write-ahead log was closed.");
+            _committer.AbandonAwaitingCommit("The write-ahead log was closed.");
 
             // A cold read still on the log disposes it when it is done.
             _active.Close();
         }
         finally
         {
-            _commitLock.Release();
+            _committer.Resume();
         }
-        // The semaphores and the token source hold no unmanaged handle here and may still be touched by a
+
+        // The semaphores and the token sources hold no unmanaged handle here and may still be touched by a
         // late StopAsync, so they are left to the collector.
     }
 
-    private void Queue(in PendingRecord record)
+    // The disk does not keep up: what is still queued or uncommitted stays so, and may be lost as in a crash (its
+    // durable cursors never passed it). The writer stops waiting for log memory, the committer for its commit.
+    private async Task AbandonAtShutdownAsync()
     {
-        if (_options.Durability == DurabilityMode.None)
+        if (!_shutdown.BeginAbandon())
         {
-            record.ReleaseTo?.Release(record.Frame!);
             return;
         }
 
-        _backlog.Queued(record);
-        if (!_queue.Writer.TryWrite(record))
+        _logger.WalNotDurableAtShutdown(_options.ShutdownTimeout.TotalSeconds, _awaiting.PendingRecords + _queue.Backlog.QueuedRecords, _queue.Backlog.PendingBytes(_active.Log));
+        await _shutdown.AbandonAsync().ConfigureAwait(false);
+    }
+
+    // Opens the log and reads what it holds, once.
+    private async Task EnsureOpenAsync(CancellationToken cancellationToken)
+    {
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _backlog.Taken(record);
-            // Only after shutdown began; the record was never reported durable, so nothing is promised.
-            _logger.WalRecordDropped(record.Header.Kind, record.Header.ResponseId);
-            record.Committed?.TrySetException(new ObjectDisposedException(nameof(FasterEventLog), "The write-ahead log has stopped."));
+            if (_recovered is null)
+            {
+                var instance = await _opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+                _active.Open(instance);
+                _recovered = _scan.Read(instance.Log);
+            }
+        }
+        finally
+        {
+            _openLock.Release();
+        }
+    }
+
+    private long SizeOnDisk()
+    {
+        try
+        {
+            return new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

@@ -5,25 +5,25 @@ using Resumable.Core.Persistence;
 namespace Resumable.Storage.Faster;
 
 /// <summary>
-/// Cold copies: a finished response's frames written again as a few consolidated records, each well inside a
-/// log page (FasterLog cannot hold a record larger than a page), and read back by address, one read per
-/// record, each checked like any other record.
+/// Cold copies: a finished response's frames written again as a few consolidated records, each well inside a log
+/// page (FasterLog cannot hold a record larger than a page), queued and committed like any other record, and read
+/// back by address, one read per record, each checked like any other record.
 /// </summary>
-internal sealed partial class FasterEventLog
+internal sealed class ColdCopies(WalOptions options, WalRecordQueue queue, ActiveLog active, WalFault fault, TimeProvider timeProvider)
 {
     private const int MaxConsolidatedPayloadBytes = 1 << 20;
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IEventLog.ConsolidateAsync"/>
     public async Task<ColdCopy> ConsolidateAsync(string responseId, ReadOnlyMemory<EventFrame> frames, CancellationToken cancellationToken)
     {
-        if (_options.Durability == DurabilityMode.None || frames.IsEmpty)
+        if (options.Durability == DurabilityMode.None || frames.IsEmpty)
         {
             throw new InvalidOperationException($"Response {responseId} has nothing the write-ahead log can hold.");
         }
 
-        if (_fault is { } fault)
+        if (fault.Message is { } failure)
         {
-            throw new IOException($"The write-ahead log has failed: {fault}");
+            throw new IOException($"The write-ahead log has failed: {failure}");
         }
 
         var runs = ConsolidatedRecord.Split(frames.Span, ConsolidatedPayloadLimit());
@@ -34,8 +34,8 @@ internal sealed partial class FasterEventLog
             var run = frames.Slice(runs[i].Start, runs[i].Count);
             var flags = (i == 0 ? WalRecordFlags.First : WalRecordFlags.None) | (i == runs.Count - 1 ? WalRecordFlags.Terminal : WalRecordFlags.None);
             var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Queue(new PendingRecord(
-                new WalRecordHeader(WalRecordKind.Consolidated, flags, responseId, run.Span[^1].SequenceNumber, NowMs()),
+            queue.Add(new PendingRecord(
+                new WalRecordHeader(WalRecordKind.Consolidated, flags, responseId, run.Span[^1].SequenceNumber, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
                 ReadOnlyMemory<byte>.Empty,
                 Committed: completion,
                 ConsolidatedFrames: run));
@@ -50,19 +50,19 @@ internal sealed partial class FasterEventLog
         return new ColdCopy(locations, frames.Length, bytes, frames.Span[^1].SequenceNumber);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IEventLog.ReadColdAsync"/>
     public async Task<EventFrame[]> ReadColdAsync(string responseId, ColdCopy cold, CancellationToken cancellationToken)
     {
         // The read keeps the instance it started on: one that reopening or closing retires meanwhile is disposed
         // by this read once it is done, never under it.
-        if (!_active.TryLease(out var instance))
+        if (!active.TryLease(out var instance))
         {
             throw new IOException("The write-ahead log is not open right now (it is being reopened after a storage fault, or closed).");
         }
 
         try
         {
-            return await ReadColdAsync(instance.Log, responseId, cold, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(instance.Log, responseId, cold, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -70,7 +70,7 @@ internal sealed partial class FasterEventLog
         }
     }
 
-    private async Task<EventFrame[]> ReadColdAsync(FasterLog log, string responseId, ColdCopy cold, CancellationToken cancellationToken)
+    private async Task<EventFrame[]> ReadAsync(FasterLog log, string responseId, ColdCopy cold, CancellationToken cancellationToken)
     {
         // One read per record when the estimate covers it (a record never holds more than the whole response).
         var estimate = (int)Math.Min(MaxConsolidatedPayloadBytes + WalRecordCodec.HeaderSize, cold.ByteCount + (12L * cold.EventCount) + 64);
@@ -119,8 +119,8 @@ internal sealed partial class FasterEventLog
     // Below the begin address of the instance read, or of the one in use now: a read that started on an instance
     // since replaced by a reopening still sees truncations made on its successor.
     private bool IsReclaimed(long location, FasterLog log) =>
-        location < log.BeginAddress || location < (_active.Log?.BeginAddress ?? 0);
+        location < log.BeginAddress || location < (active.Log?.BeginAddress ?? 0);
 
     // Well inside a page, and never more than 1 MiB: a cold read is one read per record.
-    private int ConsolidatedPayloadLimit() => (int)Math.Min(MaxConsolidatedPayloadBytes, (_options.PageSizeBytes / 2) - WalRecordCodec.HeaderSize);
+    private int ConsolidatedPayloadLimit() => (int)Math.Min(MaxConsolidatedPayloadBytes, (options.PageSizeBytes / 2) - WalRecordCodec.HeaderSize);
 }

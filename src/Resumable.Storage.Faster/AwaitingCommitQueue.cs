@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>
+/// The hand-over from the writer to the committer: every record the writer took, in log order (placed into the
+/// log's memory, or kept in its place although the log could not take it), what of it is still uncommitted, and
+/// the signal that enough bytes are pending to commit before the interval ends. One writer adds; only the
+/// committer (or a reopening or closing, which pause it) takes.
+/// </summary>
+internal sealed class AwaitingCommitQueue(long commitThresholdBytes)
+{
+    private readonly ConcurrentQueue<AwaitingCommit> _queue = new();
+
+    // The oldest entry, already taken off the queue, that the last commit did not cover (committer only).
+    // The committer takes entries off instead of peeking at them: ConcurrentQueue.TryPeek pins the queue's
+    // segment for observation, after which the queue never reuses its slots and allocates new segments
+    // all the time (a 64-byte slot per record, and extra full collections under load).
+    private AwaitingCommit? _oldest;
+
+    private readonly SemaphoreSlim _commitDue = new(0, 1);
+    private long _pendingBytes;
+    private long _pendingRecords;
+
+    /// <summary>Records in the log's memory that no commit has covered yet.</summary>
+    public long PendingRecords => Interlocked.Read(ref _pendingRecords);
+
+    /// <summary>Adds an entry after every one added before it (writer, or a reopening).</summary>
+    public void Add(in AwaitingCommit entry) => _queue.Enqueue(entry);
+
+    /// <summary>Counts <paramref name="records"/> placed into the log's memory.</summary>
+    public void AddPendingRecords(int records) => Interlocked.Add(ref _pendingRecords, records);
+
+    /// <summary>Counts bytes placed into the log's memory; past the threshold, a commit is due at once.</summary>
+    public void AddPendingBytes(long bytes)
+    {
+        if (Interlocked.Add(ref _pendingBytes, bytes) >= commitThresholdBytes && _commitDue.CurrentCount == 0)
+        {
+            try
+            {
+                _commitDue.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // The committer is already signalled.
+            }
+        }
+    }
+
+    /// <summary>Waits until a commit is due: the interval has passed, or enough bytes are pending.</summary>
+    public Task WaitForCommitDueAsync(TimeSpan interval, CancellationToken cancellationToken) => _commitDue.WaitAsync(interval, cancellationToken);
+
+    /// <summary>A commit is starting: the bytes pending so far are in it.</summary>
+    public void CommitStarting() => Interlocked.Exchange(ref _pendingBytes, 0);
+
+    /// <summary><paramref name="records"/> taken off by the committer were committed.</summary>
+    public void Committed(long records) => Interlocked.Add(ref _pendingRecords, -records);
+
+    /// <summary>A reopened log holds nothing uncommitted. With the committer paused.</summary>
+    public void Reopened()
+    {
+        Interlocked.Exchange(ref _pendingBytes, 0);
+        Interlocked.Exchange(ref _pendingRecords, 0);
+    }
+
+    /// <summary>Takes the oldest entry, in log order. Committer only (or with it paused).</summary>
+    public bool TryTakeOldest(out AwaitingCommit entry)
+    {
+        if (_oldest is { } oldest)
+        {
+            _oldest = null;
+            entry = oldest;
+            return true;
+        }
+
+        return _queue.TryDequeue(out entry);
+    }
+
+    /// <summary>Puts back the entry just taken, which the commit did not cover: it is the oldest again. Committer only.</summary>
+    public void KeepOldest(in AwaitingCommit entry) => _oldest = entry;
+}

@@ -1,0 +1,21 @@
+using Resumable.Core.Cursors;
+
+namespace Resumable.Storage.Faster;
+
+/// <summary>Applies each commit's cursor changes to the node's <see cref="ICursorStore"/>, one call per response.</summary>
+internal sealed class CursorStoreDurabilityListener(ICursorStore cursors) : IDurabilityListener
+{
+    /// <inheritdoc />
+    public void Committed(ReadOnlySpan<string> forgotten, ReadOnlySpan<DurableCursor> advanced)
+    {
+        foreach (var responseId in forgotten)
+        {
+            cursors.Remove(responseId);
+        }
+
+        foreach (var cursor in advanced)
+        {
+            cursors.AdvanceDurable(cursor.ResponseId, cursor.SequenceNumber);
+        }
+    }
+}
