@@ -10,15 +10,8 @@ public abstract class WalTests(string directoryName) : IDisposable
 
     protected TempDirectory LogDirectory { get; } = new(directoryName);
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <see cref="Bound"/> has passed; the caller asserts.</summary>
-    protected static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-    }
+    /// <summary>Waits until <paramref name="condition"/> holds; a wait past <see cref="Bound"/> fails as a hang.</summary>
+    protected static Task WaitUntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, "the log's state", bound: Bound);
 
     public void Dispose()
     {

@@ -17,16 +17,18 @@ public static class Eventually
     /// <summary>
     /// Completes once <paramref name="condition"/> holds. Between looks it runs <paramref name="betweenLooks"/>, if
     /// given (a test that drives a fake clock moves it there). Throws <see cref="TimeoutException"/> naming
-    /// <paramref name="what"/> after <see cref="HangBound"/>.
+    /// <paramref name="what"/> after <paramref name="bound"/> (default <see cref="HangBound"/>). The one place a test
+    /// pauses between looks at an observable state.
     /// </summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? betweenLooks = null)
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? betweenLooks = null, TimeSpan? bound = null)
     {
+        var limit = bound ?? HangBound;
         var waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (waited.Elapsed > HangBound)
+            if (waited.Elapsed > limit)
             {
-                throw new TimeoutException($"Still waiting for {what} after {HangBound.TotalSeconds:F0} s.");
+                throw new TimeoutException($"Still waiting for {what} after {limit.TotalSeconds:F0} s.");
             }
 
             betweenLooks?.Invoke();
@@ -34,7 +36,7 @@ public static class Eventually
         }
     }
 
-    /// <inheritdoc cref="UntilAsync(Func{Task{bool}}, string, Action?)"/>
-    public static Task UntilAsync(Func<bool> condition, string what, Action? betweenLooks = null) =>
-        UntilAsync(() => Task.FromResult(condition()), what, betweenLooks);
+    /// <inheritdoc cref="UntilAsync(Func{Task{bool}}, string, Action?, TimeSpan?)"/>
+    public static Task UntilAsync(Func<bool> condition, string what, Action? betweenLooks = null, TimeSpan? bound = null) =>
+        UntilAsync(() => Task.FromResult(condition()), what, betweenLooks, bound);
 }

@@ -111,23 +111,12 @@ public static class ResponsesApi
     /// <summary>Waits until the response reaches a terminal status (bounded) and returns its object.</summary>
     public static async Task<JsonElement> WaitForTerminalAsync(this HttpClient client, string id, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Eventually.HangBound);
-        while (true)
-        {
-            var element = await client.GetJsonAsync($"v1/responses/{id}");
-            var status = element.GetProperty("status").GetString();
-            if (status is "completed" or "failed" or "incomplete" or "cancelled")
-            {
-                return element;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{id} is still {status}.");
-            }
-
-            await Task.Delay(20);
-        }
+        var element = default(JsonElement);
+        await Eventually.UntilAsync(
+            async () => (element = await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() is "completed" or "failed" or "incomplete" or "cancelled",
+            $"{id} to reach a terminal status",
+            bound: timeout);
+        return element;
     }
 
     /// <summary>Waits (bounded by <see cref="Eventually.HangBound"/>) until the response has <paramref name="status"/>.</summary>

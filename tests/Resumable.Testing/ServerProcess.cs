@@ -63,35 +63,39 @@ public sealed class ServerProcess : IDisposable
         server._process.BeginErrorReadLine();
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (server._process.HasExited)
-            {
-                // Without a timeout this also waits until everything it printed has been read.
-                server._process.WaitForExit();
-                throw new InvalidOperationException($"The server exited with {server._process.ExitCode} during start-up:\n{server.Output}");
-            }
+            await Eventually.UntilAsync(() => IsHealthyAsync(server, client), "the server to become healthy", bound: timeout ?? TimeSpan.FromSeconds(60));
+            return (server, stopwatch.Elapsed);
+        }
+        catch (TimeoutException)
+        {
+            server.Dispose();
+            throw new TimeoutException($"The server did not become healthy:\n{server.Output}");
+        }
+    }
 
-            try
-            {
-                if ((await client.GetAsync("healthz")).IsSuccessStatusCode)
-                {
-                    return (server, stopwatch.Elapsed);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(25);
+    private static async Task<bool> IsHealthyAsync(ServerProcess server, HttpClient client)
+    {
+        if (server._process.HasExited)
+        {
+            // Without a timeout this also waits until everything it printed has been read.
+            server._process.WaitForExit();
+            throw new InvalidOperationException($"The server exited with {server._process.ExitCode} during start-up:\n{server.Output}");
         }
 
-        server.Dispose();
-        throw new TimeoutException($"The server did not become healthy:\n{server.Output}");
+        try
+        {
+            return (await client.GetAsync("healthz")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Ends the process at once with SIGKILL (no shutdown code runs) and waits for it to be gone.</summary>

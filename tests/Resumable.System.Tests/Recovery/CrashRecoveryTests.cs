@@ -75,9 +75,14 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                         seen.Add(frame);
                     }
 
-                    // The durable cursor the service reports; the kill lands while events keep being produced.
+                    // The durable cursor the service reports; the kill lands while events keep being produced, after a
+                    // random few more of them have reached this reader.
                     durable = (await admin.GetJsonAsync($"admin/responses/{runningId}?limit=1")).GetProperty("response").GetProperty("durable_sequence_number").GetInt64();
-                    await Task.Delay(random.Next(0, 20));
+                    for (var more = random.Next(0, 20); more > 0 && await reader.ReadEventAsync() is { } frame; more--)
+                    {
+                        seen.Add(frame);
+                    }
+
                     server.Kill();
                 }
             }
