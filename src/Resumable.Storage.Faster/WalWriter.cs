@@ -47,9 +47,10 @@ internal sealed class WalWriter(
             while (await WaitForRecordsAsync().ConfigureAwait(false))
             {
                 _drained = 0;
+                long takenBytes = 0;
                 while (reader.TryRead(out var record))
                 {
-                    queue.Backlog.Taken(record);
+                    takenBytes += WalBacklog.BytesOf(record);
                     _drained++;
                     if (record.ReleaseOnly || record.Header.Kind == WalRecordKind.Deleted)
                     {
@@ -92,6 +93,8 @@ internal sealed class WalWriter(
                     _batchBytes += footprint;
                 }
 
+                // What this round took from the queue is placed (or dropped) by now but for the last batch: the backlog moves once.
+                queue.Backlog.TakenByWriter(takenBytes, _drained);
                 await FlushBatchAsync().ConfigureAwait(false);
             }
         }
