@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Resumable.Core.Cursors;
 
 namespace Resumable.Storage.Faster;
 

@@ -39,10 +39,17 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
     private Task _committerTask = Task.CompletedTask;
 
     /// <summary>
-    /// A log configured by <paramref name="options"/> that reports durability to <paramref name="cursors"/>, on
-    /// devices from <paramref name="deviceFactory"/> (local files by default). Opens nothing until started.
+    /// A log configured by <paramref name="options"/> that reports durability to <paramref name="cursors"/> and then
+    /// to each of <paramref name="publishers"/>, on devices from <paramref name="deviceFactory"/> (local files by
+    /// default). Opens nothing until started.
     /// </summary>
-    public FasterEventLog(IOptions<WalOptions> options, ICursorStore cursors, TimeProvider timeProvider, ILogger<FasterEventLog> logger, ILogDeviceFactory? deviceFactory = null)
+    public FasterEventLog(
+        IOptions<WalOptions> options,
+        ICursorStore cursors,
+        TimeProvider timeProvider,
+        ILogger<FasterEventLog> logger,
+        ILogDeviceFactory? deviceFactory = null,
+        IEnumerable<ICursorPublisher>? publishers = null)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -50,7 +57,7 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
         Directory = Path.GetFullPath(_options.Directory);
 
         // Every durable cursor the log reports goes through this one listener (see GroupCommitter.PublishCommitted).
-        IDurabilityListener durability = new CursorStoreDurabilityListener(cursors);
+        IDurabilityListener durability = new CursorStoreDurabilityListener(cursors, publishers?.ToArray() ?? []);
         var retention = new LogRetention();
         var commitFiles = new CommitFiles(Path.Combine(Directory, "commits", "log-commits"), logger);
         _queue = new WalRecordQueue(_options.Durability == DurabilityMode.None, _options.MaxPendingBytes, logger);

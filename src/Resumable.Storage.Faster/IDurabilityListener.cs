@@ -1,3 +1,5 @@
+using Resumable.Core.Cursors;
+
 namespace Resumable.Storage.Faster;
 
 /// <summary>

@@ -54,4 +54,19 @@ public static class EventIds
     public const int WalReopenFailed = 5008;
     /// <summary>Stopping gave up waiting for the disk: records were not committed.</summary>
     public const int WalNotDurableAtShutdown = 5009;
+
+    /// <summary>The connection to Redis failed or was lost; the node keeps serving its own responses.</summary>
+    public const int RedisConnectionFailed = 6000;
+
+    /// <summary>The connection to Redis is back; the node republishes its cursors.</summary>
+    public const int RedisConnectionRestored = 6001;
+
+    /// <summary>Publishing cursors to Redis failed; they are published again once Redis answers.</summary>
+    public const int RedisPublishFailed = 6002;
+
+    /// <summary>The node republished every cursor it holds (after start or a reconnect).</summary>
+    public const int RedisRepublished = 6003;
+
+    /// <summary>A request for another node's response was relayed to that node, or could not be.</summary>
+    public const int RelayFailed = 6004;
 }

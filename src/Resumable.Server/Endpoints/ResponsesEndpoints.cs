@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Resumable.Core.Entries;
 using Resumable.Core.Responses;
+using Resumable.Core.Cluster;
 using Resumable.Server.Auth;
+using Resumable.Server.Cluster;
 using Resumable.Server.Errors;
 using Resumable.Server.Requests;
 
@@ -27,15 +29,15 @@ internal static class ResponsesEndpoints
         // Cast to Delegate: a lambda of HttpContext alone would otherwise bind as a RequestDelegate, discarding its result.
         group.MapPost("/", (Delegate)((HttpContext context) => CreateAsync(context, services))).WithName("CreateResponse")
             .WithSummary("Creates a response; background, streaming, both or neither.");
-        group.MapGet("/", (Delegate)((HttpContext context) => List(context, services))).WithName("ListResponses")
+        group.MapGet("/", (Delegate)((HttpContext context) => ListAsync(context, services))).WithName("ListResponses")
             .WithSummary("Lists the caller's retained responses, newest first, with cursor pagination.");
         group.MapGet("/{id}", (string id, HttpContext context) => RetrieveAsync(id, context, services)).WithName("RetrieveResponse")
             .WithSummary("Returns a response as it stands, or with stream=true replays its events and follows the live tail.");
         group.MapPost("/{id}/cancel", (string id, HttpContext context) => CancelAsync(id, context, services)).WithName("CancelResponse")
             .WithSummary("Cancels an in-flight response; idempotent.");
-        group.MapDelete("/{id}", (string id, HttpContext context) => Delete(id, context, services)).WithName("DeleteResponse")
+        group.MapDelete("/{id}", (string id, HttpContext context) => DeleteAsync(id, context, services)).WithName("DeleteResponse")
             .WithSummary("Stops a response if it is running and deletes it.");
-        group.MapGet("/{id}/input_items", (string id, HttpContext context) => ListInputItems(id, context, services)).WithName("ListInputItems")
+        group.MapGet("/{id}/input_items", (string id, HttpContext context) => ListInputItemsAsync(id, context, services)).WithName("ListInputItems")
             .WithSummary("Lists the input items of a response.");
         return group;
     }
@@ -82,6 +84,12 @@ internal static class ResponsesEndpoints
         }
 
         var entry = admission.Entry!;
+        if (services.Announcer is { } announcer)
+        {
+            // Known to every node before its id is: a reconnect that lands on another node finds it at once.
+            await announcer.AnnounceAsync(ClusterListing.Announcement(entry, services.NodeId), context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (request.Stream)
         {
             // Read through the source: a quick response may already be finished, and even cold, by now.
@@ -116,7 +124,7 @@ internal static class ResponsesEndpoints
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
     }
 
-    internal static async Task<Results<Utf8JsonResult, SseFrameResult, JsonHttpResult<OpenAIErrorEnvelope>>> RetrieveAsync(
+    internal static async Task<Results<Utf8JsonResult, SseFrameResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> RetrieveAsync(
         string id, HttpContext context, ResponsesServices services)
     {
         var streamParameter = QueryParameter.Get(context.Request, "stream");
@@ -153,7 +161,8 @@ internal static class ResponsesEndpoints
 
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
-            return OpenAIError.NotFound(id);
+            var route = await services.Router.RouteAsync(id, context.GetTenant(), context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
         }
 
         if (!stream)
@@ -183,11 +192,12 @@ internal static class ResponsesEndpoints
         return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false, services.Streamer, services.Lifecycle);
     }
 
-    internal static async Task<Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>>> CancelAsync(string id, HttpContext context, ResponsesServices services)
+    internal static async Task<Results<Utf8JsonResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> CancelAsync(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
-            return OpenAIError.NotFound(id);
+            var route = await services.Router.RouteAsync(id, context.GetTenant(), context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
         }
 
         // The response is terminal now; its callers see that once its terminal event is visible (at once, or in
@@ -197,11 +207,12 @@ internal static class ResponsesEndpoints
         return new Utf8JsonResult(ResponseObjectWriter.Serialize(entry));
     }
 
-    internal static Results<Ok<DeletedResponse>, JsonHttpResult<OpenAIErrorEnvelope>> Delete(string id, HttpContext context, ResponsesServices services)
+    internal static async Task<Results<Ok<DeletedResponse>, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> DeleteAsync(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
-            return OpenAIError.NotFound(id);
+            var route = await services.Router.RouteAsync(id, context.GetTenant(), context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
         }
 
         // The terminal event goes out first, so attached readers end before the response disappears.
@@ -210,11 +221,12 @@ internal static class ResponsesEndpoints
         return TypedResults.Ok(new DeletedResponse(id, "response", true));
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> ListInputItems(string id, HttpContext context, ResponsesServices services)
+    internal static async Task<Results<Utf8JsonResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> ListInputItemsAsync(string id, HttpContext context, ResponsesServices services)
     {
         if (!services.Registry.TryGet(id, context.GetTenant(), out var entry))
         {
-            return OpenAIError.NotFound(id);
+            var route = await services.Router.RouteAsync(id, context.GetTenant(), context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
         }
 
         if (ListQuery.Parse(context.Request.Query, defaultDescending: true, out var listError) is not { } page)
@@ -233,7 +245,7 @@ internal static class ResponsesEndpoints
             : OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not an item of this response.", "after", "invalid_value");
     }
 
-    internal static Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>> List(HttpContext context, ResponsesServices services)
+    internal static async Task<Results<Utf8JsonResult, JsonHttpResult<OpenAIErrorEnvelope>>> ListAsync(HttpContext context, ResponsesServices services)
     {
         var query = context.Request.Query;
         if (ListQuery.Parse(query, defaultDescending: true, out var listError) is not { } page)
@@ -253,14 +265,32 @@ internal static class ResponsesEndpoints
         }
 
         var entries = services.Registry.Snapshot(context.GetTenant(), status);
+        List<ClusterListing> listings;
+        if (services.Router.Directory is { } directory)
+        {
+            // Every node's responses, from Redis: this node's own in full, the others' in summary form.
+            try
+            {
+                var shared = await directory.ListAsync(context.GetTenant(), context.RequestAborted).ConfigureAwait(false);
+                listings = ClusterListing.Merge(entries, shared, status, services.NodeId);
+            }
+            catch (ClusterUnavailableException e)
+            {
+                return OpenAIError.ClusterListUnavailable(context, e.Message, services.Queue.Value.RetryAfterSeconds);
+            }
+        }
+        else
+        {
+            listings = entries.ConvertAll(static e => new ClusterListing(e.Id, e.CreatedAt, e, null));
+        }
 
         if (!page.Descending)
         {
-            entries.Reverse();
+            listings.Reverse();
         }
 
-        return page.Page(entries, static e => e.Id) is { } slice
-            ? new Utf8JsonResult(ListWriter.Write(slice.Items, slice.HasMore, static (writer, e) => writer.WriteRawValue(ResponseObjectWriter.Serialize(e), skipInputValidation: true), static e => e.Id))
+        return page.Page(listings, static l => l.Id) is { } slice
+            ? new Utf8JsonResult(ListWriter.Write(slice.Items, slice.HasMore, ClusterListing.Write, static l => l.Id))
             : OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not one of your retained responses.", "after", "invalid_value");
     }
 

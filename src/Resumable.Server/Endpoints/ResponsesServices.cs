@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using Resumable.Core.Cluster;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Entries;
 using Resumable.Core.Jobs;
 using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 using Resumable.Core.Streaming;
+using Resumable.Server.Cluster;
 using Resumable.Server.Requests;
 
 namespace Resumable.Server.Endpoints;
@@ -22,4 +24,11 @@ internal sealed record ResponsesServices(
     SseStreamer Streamer,
     ResumableMetrics Metrics,
     IOptions<ApiOptions> Api,
-    IOptions<QueueOptions> Queue);
+    IOptions<QueueOptions> Queue,
+    ClusterRouter Router,
+    IOptions<NodeOptions> Node,
+    IResponseAnnouncer? Announcer = null)
+{
+    /// <summary>This node's id.</summary>
+    public string NodeId => Node.Value.Id!;
+}

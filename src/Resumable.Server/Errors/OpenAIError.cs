@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Resumable.Core.Responses;
 
 namespace Resumable.Server.Errors;
 
@@ -50,6 +51,33 @@ internal static class OpenAIError
 
     public static JsonHttpResult<OpenAIErrorEnvelope> ColdReadUnavailable(string id, string reason) =>
         Create(StatusCodes.Status503ServiceUnavailable, $"The events of response '{id}' cannot be read from the write-ahead log right now ({reason}). Retry later.", "server_error", null, "storage_unavailable");
+
+    public static JsonHttpResult<OpenAIErrorEnvelope> OwnerUnavailable(HttpContext context, Resumable.Core.Cluster.ClusterResponse response, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(
+            StatusCodes.Status503ServiceUnavailable,
+            $"Response '{response.Id}' is held by node '{response.Owner}', which cannot be reached right now; its last known status is '{response.Status.ToWireName()}' (last event {response.LastSequenceNumber}, durable up to {response.DurableSequenceNumber}). Retry after the time in the Retry-After header: once the node is back, the response can be read and resumed again.",
+            "server_error", null, "owner_unavailable");
+    }
+
+    public static JsonHttpResult<OpenAIErrorEnvelope> ClusterUnavailable(HttpContext context, string id, string reason, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(
+            StatusCodes.Status503ServiceUnavailable,
+            $"Response '{id}' is not held by this node, and the shared directory (Redis) that says which node holds it cannot be reached ({reason}). Responses held by this node are not affected. Retry after the time in the Retry-After header.",
+            "server_error", null, "cluster_unavailable");
+    }
+
+    public static JsonHttpResult<OpenAIErrorEnvelope> ClusterListUnavailable(HttpContext context, string reason, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(
+            StatusCodes.Status503ServiceUnavailable,
+            $"The list covers the responses of every node, and the shared directory (Redis) that holds it cannot be reached ({reason}). Retry after the time in the Retry-After header.",
+            "server_error", null, "cluster_unavailable");
+    }
 
     public static JsonHttpResult<OpenAIErrorEnvelope> ServerError(string message) =>
         Create(StatusCodes.Status500InternalServerError, message, "server_error", null, "server_error");

@@ -1,6 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cluster;
+using Resumable.Core.Jobs;
+using Resumable.Redis;
 using Resumable.Server.Auth;
+using Resumable.Server.Cluster;
 using Resumable.Server.Endpoints;
 using Resumable.Server.Errors;
 using Resumable.Server.Hosting;
@@ -26,6 +31,7 @@ public static class ResumableServerExtensions
         // The log first: it then starts before recovery and the workers and stops after them.
         services.AddResumableFasterWal();
         services.AddResumableCore();
+        AddCluster(builder);
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);
         services.AddSingleton<ApiKeyAuthenticator>();
@@ -41,10 +47,40 @@ public static class ResumableServerExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The node's identity, always (its id is on every answer); with <c>Resumable:Redis:Configuration</c> set, Redis
+    /// and the relay to the other nodes as well. Without it the node runs alone, exactly as a single node.
+    /// </summary>
+    private static void AddCluster(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<NodeOptions>, NodeOptionsSetup>();
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Configuration)}"]))
+        {
+            services.AddSingleton(static sp => new ClusterRouter(null, null, sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
+            return;
+        }
+
+        services.AddOptions<NodeOptions>().ValidateOnStart();
+        services.AddResumableRedis();
+        services.AddHttpForwarder();
+        services.AddSingleton<NodeRelay>();
+        services.AddSingleton(static sp => new ClusterRouter(
+            sp.GetRequiredService<IClusterDirectory>(), sp.GetRequiredService<NodeRelay>(), sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
+    }
+
     /// <summary>Maps the API, the operator endpoints, health, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
     public static WebApplication MapResumable(this WebApplication app)
     {
         app.UseExceptionHandler();
+        var nodeId = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.Id!;
+        app.Use((context, next) =>
+        {
+            // Which node answered; a relayed answer carries its owner's id instead (set by the relay).
+            context.Response.Headers[NodeHeaders.Node] = nodeId;
+            return next(context);
+        });
         app.MapOpenApi();
         app.MapResponsesEndpoints();
         app.MapAdminEndpoints();

@@ -1,6 +1,6 @@
-namespace Resumable.Storage.Faster;
+namespace Resumable.Core.Cursors;
 
 /// <summary>Every event of <paramref name="ResponseId"/> up to <paramref name="SequenceNumber"/> is durable.</summary>
 /// <param name="ResponseId">The response.</param>
 /// <param name="SequenceNumber">Its highest durable sequence number.</param>
-internal readonly record struct DurableCursor(string ResponseId, long SequenceNumber);
+public readonly record struct DurableCursor(string ResponseId, long SequenceNumber);

@@ -1,0 +1,17 @@
+namespace Resumable.Core.Cluster;
+
+/// <summary>
+/// What every node can read about the responses and nodes of the whole service (Redis). Each call either answers
+/// within its timeout or throws <see cref="ClusterUnavailableException"/>; none waits for a connection to come back.
+/// </summary>
+public interface IClusterDirectory
+{
+    /// <summary>The shared record of a response, or null when no node publishes one (never created, deleted or expired).</summary>
+    Task<ClusterResponse?> FindResponseAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>A node whose heartbeat has not run out, or null.</summary>
+    Task<ClusterMember?> FindNodeAsync(string nodeId, CancellationToken cancellationToken);
+
+    /// <summary>Every retained response of <paramref name="tenant"/> on every node, in no particular order.</summary>
+    Task<IReadOnlyList<ClusterResponse>> ListAsync(string tenant, CancellationToken cancellationToken);
+}

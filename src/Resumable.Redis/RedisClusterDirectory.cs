@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cluster;
+using StackExchange.Redis;
+
+namespace Resumable.Redis;
+
+/// <summary>
+/// Reads the responses and nodes of the whole service from Redis, and announces new responses. Every call fails at
+/// once while disconnected and waits at most <see cref="RedisOptions.CommandTimeout"/> otherwise.
+/// </summary>
+internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions<RedisOptions> options) : IClusterDirectory, IResponseAnnouncer
+{
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+
+    /// <inheritdoc />
+    public async Task<ClusterResponse?> FindResponseAsync(string id, CancellationToken cancellationToken)
+    {
+        var value = await CallAsync(static (database, state) => database.StringGetAsync(state.Keys.Response(state.Id)), (Keys: _keys, Id: id), cancellationToken).ConfigureAwait(false);
+        return value.HasValue ? ClusterRecordCodec.DecodeResponse(id, (ReadOnlyMemory<byte>)value) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<ClusterMember?> FindNodeAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var value = await CallAsync(static (database, state) => database.StringGetAsync(state.Keys.Node(state.Id)), (Keys: _keys, Id: nodeId), cancellationToken).ConfigureAwait(false);
+        return value.HasValue ? ClusterRecordCodec.DecodeNode((ReadOnlyMemory<byte>)value) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ClusterResponse>> ListAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var tenantKey = _keys.Tenant(tenant);
+        var ids = await CallAsync(static (database, key) => database.SortedSetRangeByRankAsync(key), tenantKey, cancellationToken).ConfigureAwait(false);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var keys = new RedisKey[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            keys[i] = _keys.Response(ids[i].ToString());
+        }
+
+        var values = await CallAsync(static (database, keys) => database.StringGetAsync(keys), keys, cancellationToken).ConfigureAwait(false);
+        var list = new List<ClusterResponse>(ids.Length);
+        List<RedisValue>? gone = null;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var id = ids[i].ToString();
+            if (values[i].HasValue && ClusterRecordCodec.DecodeResponse(id, (ReadOnlyMemory<byte>)values[i]) is { } record && record.Tenant == tenant)
+            {
+                list.Add(record);
+            }
+            else if (!values[i].HasValue)
+            {
+                (gone ??= []).Add(ids[i]);
+            }
+        }
+
+        if (gone is not null)
+        {
+            // Expired records leave their index entries behind; whoever lists first takes them out.
+            _ = connection.Database.SortedSetRemoveAsync(tenantKey, [.. gone], CommandFlags.FireAndForget);
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AnnounceAsync(ClusterResponse response, CancellationToken cancellationToken)
+    {
+        if (!connection.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            var batch = connection.Database.CreateBatch();
+            var sent = new[]
+            {
+                batch.StringSetAsync(_keys.Response(response.Id), ClusterRecordCodec.EncodeResponse(response), when: When.NotExists),
+                batch.SortedSetAddAsync(_keys.Tenant(response.Tenant), response.Id, response.CreatedAt.ToUnixTimeMilliseconds()),
+                batch.SetAddAsync(_keys.Owner(response.Owner), response.Id),
+            };
+            batch.Execute();
+            await Task.WhenAll(sent).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<T> CallAsync<T, TState>(Func<IDatabase, TState, Task<T>> command, TState state, CancellationToken cancellationToken)
+    {
+        if (!connection.IsConnected)
+        {
+            throw new ClusterUnavailableException("Redis is not connected.");
+        }
+
+        try
+        {
+            return await command(connection.Database, state).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new ClusterUnavailableException($"Redis did not answer within {connection.CommandTimeout.TotalMilliseconds:F0} ms.", e);
+        }
+        catch (RedisException e)
+        {
+            throw new ClusterUnavailableException($"Redis failed: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cluster;
+using Resumable.Core.Cursors;
+using Resumable.Core.Diagnostics;
+using Resumable.Core.Entries;
+using Resumable.Core.Retention;
+using StackExchange.Redis;
+
+namespace Resumable.Redis;
+
+/// <summary>
+/// Publishes this node's responses to Redis: owner, tenant, status, last and durable sequence numbers, creation and
+/// expiry. The commit path only hands over its cursor changes (<see cref="Committed"/>: a dictionary update under a
+/// short lock, and one wake-up when the loop is idle); this loop sends everything gathered since its last round as
+/// one pipelined batch, at most once per <see cref="RedisOptions.PublishInterval"/>. So Redis sees a round trip per
+/// commit or fewer, never one per event, and a slow or absent Redis never slows the log. After start, after every
+/// reconnection and after a failed round the loop republishes every response the node holds and takes back the
+/// records it published before but no longer holds, so Redis converges on the node's state.
+/// </summary>
+internal sealed partial class RedisCursorPublisher(
+    RedisConnection connection,
+    ResponseRegistry registry,
+    ICursorStore cursors,
+    IOptions<RedisOptions> options,
+    IOptions<NodeOptions> node,
+    TimeProvider timeProvider,
+    ILogger<RedisCursorPublisher> logger) : BackgroundService, ICursorPublisher
+{
+    // How long to wait before retrying after a failed round while the connection still claims to be up.
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+    private readonly string _nodeId = node.Value.Id ?? throw new InvalidOperationException("Resumable:Node:Id is not resolved.");
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private Dictionary<string, long> _advanced = new(StringComparer.Ordinal);
+    private HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private Dictionary<string, long> _sendingAdvanced = new(StringComparer.Ordinal);
+    private HashSet<string> _sendingForgotten = new(StringComparer.Ordinal);
+    private bool _awake;
+    private volatile bool _republishAll = true;
+
+    // The loop's own: id -> tenant of every response whose index entries (tenant and owner sets) were written.
+    private readonly Dictionary<string, string> _indexed = new(StringComparer.Ordinal);
+
+    /// <summary>How many rounds were sent (batches and full republications), for tests and benchmarks.</summary>
+    public long Rounds => Interlocked.Read(ref _rounds);
+
+    private long _rounds;
+
+    /// <inheritdoc />
+    public void Committed(ReadOnlySpan<string> forgotten, ReadOnlySpan<DurableCursor> advanced)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            foreach (var responseId in forgotten)
+            {
+                _advanced.Remove(responseId);
+                _forgotten.Add(responseId);
+            }
+
+            foreach (var cursor in advanced)
+            {
+                _advanced[cursor.ResponseId] = cursor.SequenceNumber;
+            }
+
+            wake = !_awake;
+            _awake = true;
+        }
+
+        if (wake)
+        {
+            _wake.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        connection.Restored += OnRestored;
+        try
+        {
+            Wake();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    _awake = false;
+                    (_advanced, _sendingAdvanced) = (_sendingAdvanced, _advanced);
+                    (_forgotten, _sendingForgotten) = (_sendingForgotten, _forgotten);
+                }
+
+                await PublishRoundAsync(stoppingToken).ConfigureAwait(false);
+                if (options.Value.PublishInterval > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.Value.PublishInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            connection.Restored -= OnRestored;
+        }
+    }
+
+    private async Task PublishRoundAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!connection.IsConnected)
+            {
+                // Nothing can be sent: look again shortly (a first connection that succeeds late raises no
+                // restoration), then republish everything, deletions included.
+                _republishAll = true;
+                KeepForgotten();
+                _ = RetryLaterAsync(stoppingToken);
+                return;
+            }
+
+            if (_republishAll)
+            {
+                _republishAll = false;
+                await RepublishAllAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await PublishChangesAsync().ConfigureAwait(false);
+            }
+
+            _sendingForgotten.Clear();
+            Interlocked.Increment(ref _rounds);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogPublishFailed(e.Message);
+            _republishAll = true;
+            KeepForgotten();
+            _ = RetryLaterAsync(stoppingToken);
+        }
+        finally
+        {
+            _sendingAdvanced.Clear();
+        }
+    }
+
+    // Deletions not yet sent are kept for the next round: a republication cannot find them in the registry.
+    private void KeepForgotten()
+    {
+        lock (_gate)
+        {
+            _forgotten.UnionWith(_sendingForgotten);
+        }
+
+        _sendingForgotten.Clear();
+    }
+
+    private async Task PublishChangesAsync()
+    {
+        var database = connection.Database;
+        var batch = database.CreateBatch();
+        var sent = new List<Task>(_sendingForgotten.Count * 3 + _sendingAdvanced.Count * 3);
+        var now = timeProvider.GetUtcNow();
+        foreach (var responseId in _sendingForgotten)
+        {
+            Forget(batch, sent, responseId);
+        }
+
+        foreach (var (responseId, durable) in _sendingAdvanced)
+        {
+            if (registry.TryGetAnyTenant(responseId, out var entry))
+            {
+                Publish(batch, sent, entry, durable, now);
+            }
+        }
+
+        await SendAsync(batch, sent).ConfigureAwait(false);
+    }
+
+    private async Task RepublishAllAsync()
+    {
+        var database = connection.Database;
+        var published = await database.SetMembersAsync(_keys.Owner(_nodeId)).WaitAsync(connection.CommandTimeout).ConfigureAwait(false);
+        var held = registry.Snapshot(tenant: null);
+        var heldIds = new HashSet<string>(held.Count, StringComparer.Ordinal);
+        foreach (var entry in held)
+        {
+            heldIds.Add(entry.Id);
+        }
+
+        _indexed.Clear();
+        var batch = database.CreateBatch();
+        var sent = new List<Task>(held.Count * 3 + published.Length * 2);
+        var now = timeProvider.GetUtcNow();
+
+        // Records this node published before (an earlier process, or before a deletion that never reached Redis)
+        // and holds no more.
+        var kept = 0;
+        foreach (var member in published)
+        {
+            var responseId = member.ToString();
+            if (heldIds.Contains(responseId))
+            {
+                kept++;
+            }
+            else
+            {
+                Forget(batch, sent, responseId);
+            }
+        }
+
+        foreach (var responseId in _sendingForgotten)
+        {
+            if (!heldIds.Contains(responseId))
+            {
+                Forget(batch, sent, responseId);
+            }
+        }
+
+        foreach (var entry in held)
+        {
+            Publish(batch, sent, entry, cursors.GetDurable(entry.Id) ?? -1, now);
+        }
+
+        await SendAsync(batch, sent).ConfigureAwait(false);
+        LogRepublished(held.Count, published.Length - kept);
+    }
+
+    private void Publish(IBatch batch, List<Task> sent, ResponseEntry entry, long durable, DateTimeOffset now)
+    {
+        var record = Describe(entry, durable);
+        var key = _keys.Response(entry.Id);
+        if (record.ExpiresAt is { } expiresAt)
+        {
+            var left = expiresAt - now;
+            if (left <= TimeSpan.Zero)
+            {
+                Forget(batch, sent, entry.Id);
+                return;
+            }
+
+            sent.Add(batch.StringSetAsync(key, ClusterRecordCodec.EncodeResponse(record), left));
+        }
+        else
+        {
+            sent.Add(batch.StringSetAsync(key, ClusterRecordCodec.EncodeResponse(record)));
+        }
+
+        if (_indexed.TryAdd(entry.Id, entry.Tenant))
+        {
+            sent.Add(batch.SortedSetAddAsync(_keys.Tenant(entry.Tenant), entry.Id, entry.CreatedAt.ToUnixTimeMilliseconds()));
+            sent.Add(batch.SetAddAsync(_keys.Owner(_nodeId), entry.Id));
+        }
+    }
+
+    private void Forget(IBatch batch, List<Task> sent, string responseId)
+    {
+        sent.Add(batch.KeyDeleteAsync(_keys.Response(responseId)));
+        sent.Add(batch.SetRemoveAsync(_keys.Owner(_nodeId), responseId));
+        if (_indexed.Remove(responseId, out var tenant))
+        {
+            sent.Add(batch.SortedSetRemoveAsync(_keys.Tenant(tenant), responseId));
+        }
+    }
+
+    private ClusterResponse Describe(ResponseEntry entry, long durable)
+    {
+        Core.Responses.ResponseStatus status;
+        lock (entry.Gate)
+        {
+            status = entry.Visible.Status;
+        }
+
+        return new ClusterResponse(
+            entry.Id, _nodeId, entry.Tenant, status, entry.EventTotals.LastSequenceNumber, durable, entry.CreatedAt,
+            registry.ExpiresAt(entry), entry.Request.Model, entry.Request.Background);
+    }
+
+    private async Task SendAsync(IBatch batch, List<Task> sent)
+    {
+        if (sent.Count == 0)
+        {
+            return;
+        }
+
+        batch.Execute();
+        await Task.WhenAll(sent).WaitAsync(connection.CommandTimeout).ConfigureAwait(false);
+    }
+
+    private async Task RetryLaterAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, timeProvider, stoppingToken).ConfigureAwait(false);
+            Wake();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void OnRestored()
+    {
+        _republishAll = true;
+        Wake();
+    }
+
+    private void Wake()
+    {
+        bool wake;
+        lock (_gate)
+        {
+            wake = !_awake;
+            _awake = true;
+        }
+
+        if (wake)
+        {
+            _wake.Release();
+        }
+    }
+
+    [LoggerMessage(EventIds.RedisPublishFailed, LogLevel.Warning, "Publishing cursors to Redis failed ({Reason}); they are republished once Redis answers.")]
+    private partial void LogPublishFailed(string reason);
+
+    [LoggerMessage(EventIds.RedisRepublished, LogLevel.Information, "Published the {Held} responses this node holds to Redis and took back {Dropped} it no longer holds.")]
+    private partial void LogRepublished(int held, int dropped);
+}
