@@ -10,6 +10,8 @@ internal static class NodeIdFile
 {
     public const string FileName = "node-id";
 
+    public static string NewId() => "node-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
     public static string ReadOrCreate(string directory)
     {
         var path = Path.Combine(directory, FileName);
@@ -19,7 +21,7 @@ internal static class NodeIdFile
         }
 
         Directory.CreateDirectory(directory);
-        var id = "node-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var id = NewId();
 
         // Written aside and moved into place, so a crash never leaves a half-written id behind.
         var temporary = path + ".tmp";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Resumable.Core.Cluster;
 using Resumable.Core.Jobs;
 using Resumable.Redis;
+using Resumable.Storage.Faster;
 using Resumable.Server.Auth;
 using Resumable.Server.Cluster;
 using Resumable.Server.Endpoints;
@@ -55,8 +56,9 @@ public static class ResumableServerExtensions
     {
         var services = builder.Services;
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName);
-        services.AddSingleton<IPostConfigureOptions<NodeOptions>, NodeOptionsSetup>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Configuration)}"]))
+        var shared = !string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Configuration)}"]);
+        services.AddSingleton<IPostConfigureOptions<NodeOptions>>(sp => new NodeOptionsSetup(sp.GetRequiredService<IOptions<WalOptions>>(), shared));
+        if (!shared)
         {
             services.AddSingleton(static sp => new ClusterRouter(null, null, sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
             return;
