@@ -36,10 +36,13 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the server with <paramref name="settings"/> (configuration keys) and waits until <c>/healthz</c> answers; returns how long that took.</summary>
-    public static async Task<(ServerProcess Server, TimeSpan StartTime)> StartAsync(IDictionary<string, string> settings, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the server with <paramref name="settings"/> (configuration keys) on <paramref name="port"/> (a free one
+    /// when not given; a restarted node passes its old one) and waits until <c>/healthz</c> answers; returns how long that took.
+    /// </summary>
+    public static async Task<(ServerProcess Server, TimeSpan StartTime)> StartAsync(IDictionary<string, string> settings, TimeSpan? timeout = null, int? port = null)
     {
-        var port = FreeTcpPort.Next();
+        var listenPort = port ?? FreeTcpPort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -48,7 +51,7 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Resumable.Server.dll"));
-        start.ArgumentList.Add($"--Urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"--Urls=http://127.0.0.1:{listenPort}");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
@@ -56,7 +59,7 @@ public sealed class ServerProcess : IDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var stopwatch = Stopwatch.StartNew();
-        var server = new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."), port);
+        var server = new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."), listenPort);
         server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server._process.BeginOutputReadLine();

@@ -1,0 +1,35 @@
+using Xunit;
+
+namespace Resumable.Testing;
+
+/// <summary>Redis (Testcontainers) and two nodes, <c>node-a</c> and <c>node-b</c>, sharing it: a test class fixture.</summary>
+public sealed class TwoNodeCluster : IAsyncLifetime
+{
+    /// <summary>The shared Redis.</summary>
+    public RedisServer Redis { get; private set; } = null!;
+
+    /// <summary>The first node.</summary>
+    public ClusterNode NodeA { get; private set; } = null!;
+
+    /// <summary>The second node.</summary>
+    public ClusterNode NodeB { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        var a = ClusterNode.StartAsync("node-a", Redis.Configuration);
+        var b = ClusterNode.StartAsync("node-b", Redis.Configuration);
+        NodeA = await a;
+        NodeB = await b;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NodeA?.Dispose();
+        NodeB?.Dispose();
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+    }
+}
