@@ -65,6 +65,7 @@ public static class ResumableServerExtensions
         }
 
         services.AddOptions<NodeOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WalOptions>, SharedDurabilityValidator>();
         services.AddResumableRedis();
         services.AddHttpForwarder();
         services.AddSingleton<NodeRelay>();

@@ -36,4 +36,42 @@ public class StartupValidationTests
         Assert.Contains("exited", failure.Message, StringComparison.Ordinal);
         Assert.True(failure.Message.Contains(expected, StringComparison.Ordinal), $"'{expected}' not named in:\n{failure.Message}");
     }
+
+    // A node that shares Redis: what it needs to be found by the others, and what cannot go with sharing.
+    [Theory]
+    [InlineData(null, null, "InternalUrl must be set")]
+    [InlineData("Resumable:Node:InternalUrl", "/relative", "InternalUrl must be set")]
+    [InlineData("Resumable:Wal:Durability", "None", "Durability None cannot be combined")]
+    [InlineData("Resumable:Node:HeartbeatTtl", "00:00:03", "HeartbeatTtl")]
+    [InlineData("Resumable:Node:Id", "no spaces please", "Resumable:Node:Id must be")]
+    [InlineData("Resumable:Redis:CommandTimeout", "00:00:00", "CommandTimeout")]
+    public async Task Start_WithRedisAndAnInvalidNodeOption_FailsWithAMessageNamingIt(string? key, string? value, string expected)
+    {
+        using var data = new TempDirectory("startup-cluster");
+        var settings = new Dictionary<string, string>
+        {
+            ["Resumable:Wal:Directory"] = data.Path,
+            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
+            ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
+            ["Resumable:Redis:Configuration"] = "127.0.0.1:1",
+        };
+        if (key != "Resumable:Node:InternalUrl" && value is not null)
+        {
+            settings["Resumable:Node:InternalUrl"] = "http://127.0.0.1:5080";
+        }
+
+        if (key is not null)
+        {
+            settings[key] = value!;
+        }
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            var (started, _) = await ServerProcess.StartAsync(settings, TimeSpan.FromSeconds(60));
+            started.Dispose();
+        });
+
+        Assert.Contains("exited", failure.Message, StringComparison.Ordinal);
+        Assert.True(failure.Message.Contains(expected, StringComparison.Ordinal), $"'{expected}' not named in:\n{failure.Message}");
+    }
 }
