@@ -196,12 +196,12 @@ needs_build() {
   return 1
 }
 
-# start IMAGE ARG...: docker run -d, remembering the container so that it is removed on exit.
+# start ARG...: docker run -d ARG..., the container's id in $started; removed on exit whatever
+# happens. (Not a command substitution: the id must be remembered in this shell.)
+started=""
 start() {
-  local id
-  id="$(docker run -d "$@")"
-  containers+=("$id")
-  printf '%s' "$id"
+  started="$(docker run -d "$@")"
+  containers+=("$started")
 }
 
 # http_get PORT: the response to GET / on 127.0.0.1:PORT (bash's /dev/tcp: no curl needed).
@@ -240,7 +240,8 @@ build_redis() {
     'ENTRYPOINT ["redis-server", "--protected-mode", "no"]'
 
   local id answer="" attempt
-  id="$(start "$redis_image")"
+  start "$redis_image"
+  id="$started"
   for attempt in $(seq 1 50); do
     answer="$(docker exec "$id" redis-cli ping 2>/dev/null || true)"
     [ "$answer" = "PONG" ] && break
@@ -306,7 +307,8 @@ http {
     }
 }
 EOF
-  id="$(start -p 127.0.0.1::80 -v "$check/nginx.conf:/etc/nginx/nginx.conf:ro" -v "$check/html:/srv:ro" "$nginx_image")"
+  start -p 127.0.0.1::80 -v "$check/nginx.conf:/etc/nginx/nginx.conf:ro" -v "$check/html:/srv:ro" "$nginx_image"
+  id="$started"
   for attempt in $(seq 1 50); do
     port="$(docker port "$id" 80/tcp 2>/dev/null | head -1 | sed 's/.*://')"
     [ -n "$port" ] && response="$(http_get "$port" || true)"
