@@ -13,6 +13,9 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     /// <inheritdoc />
+    public bool IsReachable => connection.IsConnected;
+
+    /// <inheritdoc />
     public async Task<ClusterResponse?> FindResponseAsync(string id, CancellationToken cancellationToken)
     {
         var value = await CallAsync(static (database, state) => database.StringGetAsync(state.Keys.Response(state.Id)), (Keys: _keys, Id: id), cancellationToken).ConfigureAwait(false);

@@ -48,8 +48,8 @@ public sealed class NginxProcess : IDisposable
         var prefix = new TempDirectory("nginx");
         var port = FreeTcpPort.Next();
         var configuration = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "deploy", "nginx.conf"));
-        configuration = ReplaceOnce(configuration, "server node-a:8080;", $"server 127.0.0.1:{nodeA.Port};");
-        configuration = ReplaceOnce(configuration, "server node-b:8080;", $"server 127.0.0.1:{nodeB.Port};");
+        configuration = ReplaceOnce(configuration, "node-a:8080", $"127.0.0.1:{nodeA.Port}");
+        configuration = ReplaceOnce(configuration, "node-b:8080", $"127.0.0.1:{nodeB.Port}");
         configuration = ReplaceOnce(configuration, "listen 80;", $"listen 127.0.0.1:{port};");
         var path = Path.Combine(prefix.Path, "nginx.conf");
         await File.WriteAllTextAsync(path, configuration);

@@ -6,6 +6,9 @@ namespace Resumable.Core.Cluster;
 /// </summary>
 public interface IClusterDirectory
 {
+    /// <summary>Whether the directory can be asked right now (connected); when not, every call fails at once.</summary>
+    bool IsReachable { get; }
+
     /// <summary>The shared record of a response, or null when no node publishes one (never created, deleted or expired).</summary>
     Task<ClusterResponse?> FindResponseAsync(string id, CancellationToken cancellationToken);
 

@@ -69,6 +69,7 @@ public static class ResumableServerExtensions
         services.AddResumableRedis();
         services.AddHttpForwarder();
         services.AddSingleton<NodeRelay>();
+        services.AddHealthChecks().AddCheck<RedisReadinessCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton(static sp => new ClusterRouter(
             sp.GetRequiredService<IClusterDirectory>(), sp.GetRequiredService<NodeRelay>(), sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
     }
