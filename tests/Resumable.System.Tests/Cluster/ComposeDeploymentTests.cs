@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Resumable.Testing;
 using Xunit.Abstractions;
@@ -59,49 +57,12 @@ public class ComposeDeploymentTests(ITestOutputHelper output)
                 "both nodes to be ready and connected to Redis through nginx",
                 bound: TimeSpan.FromMinutes(2));
 
-            var create = new HttpRequestMessage(HttpMethod.Post, "v1/responses")
-            {
-                Content = JsonContent.Create(new { model = "synthetic", input = "through the compose deployment", stream = true, background = true, metadata = ResponsesApi.Synthetic(80, tokensPerSecond: 200) }),
-            };
-            var seen = new List<SseFrame>();
-            string owner;
-            using (var created = await client.SendAsync(create, HttpCompletionOption.ResponseHeadersRead))
-            await using (var reader = new SseReader(await created.Content.ReadAsStreamAsync()))
-            {
-                Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-                owner = created.Headers.GetValues("x-resumable-node").Single();
-                while (seen.Count < 10 && await reader.ReadEventAsync() is { } frame)
-                {
-                    seen.Add(frame);
-                }
-            }
-
-            var id = seen[0].Json.GetProperty("response").GetProperty("id").GetString()!;
-            List<SseFrame>? rest = null;
-            for (var attempt = 0; attempt < 10 && rest is null; attempt++)
-            {
-                var (resumed, reader) = await client.OpenStreamAsync(id, lastEventId: seen[^1].SequenceNumber);
-                using (resumed)
-                await using (reader)
-                {
-                    if (resumed.StatusCode != HttpStatusCode.OK)
-                    {
-                        var error = await client.GetStringAsync($"v1/responses/{id}");
-                        Assert.Fail($"The resume answered {(int)resumed.StatusCode} ({string.Join(",", resumed.Headers.Select(h => $"{h.Key}={string.Join(";", h.Value)}"))}); a GET now answers {error}");
-                    }
-
-                    if (resumed.Headers.TryGetValues("x-resumable-relayed-by", out var relay))
-                    {
-                        Assert.NotEqual(owner, relay.Single());
-                        rest = await reader.ReadToEndAsync();
-                    }
-                }
-            }
-
-            Assert.NotNull(rest);
+            var outcome = await CrossNodeResume.RunAsync(client, "through the compose deployment", 10, ResponsesApi.Synthetic(80, tokensPerSecond: 200));
+            Assert.NotEqual(outcome.Owner, outcome.RelayedBy);
+            var (seen, rest) = (outcome.BeforeCut, outcome.AfterCut);
             Assert.Equal("response.completed", rest[^1].Event);
             Assert.Equal(Enumerable.Range(0, seen.Count + rest.Count).Select(i => (long)i), seen.Concat(rest).Select(f => f.SequenceNumber));
-            Assert.Equal(ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id)), ResponsesApi.RawBytes(seen.Concat(rest)));
+            Assert.Equal(ResponsesApi.RawBytes(await client.ReadAllEventsAsync(outcome.Id)), ResponsesApi.RawBytes(seen.Concat(rest)));
         }
         finally
         {

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Resumable.Testing;
 
@@ -46,50 +44,13 @@ public class NginxClusterTests(NginxCluster cluster) : IClassFixture<NginxCluste
     public async Task StreamCreatedThroughNginx_DroppedMidStream_ResumesThroughTheOtherNode_EveryEventOnceByteForByte(int cutAfterEvents)
     {
         using var client = cluster.Client();
-        var create = new HttpRequestMessage(HttpMethod.Post, "v1/responses")
-        {
-            Content = JsonContent.Create(new { model = "synthetic", input = $"through nginx, cut after {cutAfterEvents}", stream = true, background = true, metadata = ResponsesApi.Synthetic(80, tokensPerSecond: 200) }),
-        };
-        var seen = new List<SseFrame>();
-        string owner;
-        using (var created = await client.SendAsync(create, HttpCompletionOption.ResponseHeadersRead))
-        await using (var reader = new SseReader(await created.Content.ReadAsStreamAsync()))
-        {
-            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-            owner = created.Headers.GetValues("x-resumable-node").Single();
-            while (seen.Count < cutAfterEvents && await reader.ReadEventAsync() is { } frame)
-            {
-                seen.Add(frame);
-            }
-        }
-
-        var id = seen[0].Json.GetProperty("response").GetProperty("id").GetString()!;
-
-        // nginx takes turns between the nodes: a resume that lands on the owner is put down unread and sent again,
-        // until one lands on the other node and is relayed.
-        List<SseFrame>? rest = null;
-        for (var attempt = 0; attempt < 10 && rest is null; attempt++)
-        {
-            var (resumed, reader) = await client.OpenStreamAsync(id, lastEventId: seen[^1].SequenceNumber);
-            using (resumed)
-            await using (reader)
-            {
-                Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
-                Assert.Equal(owner, resumed.Headers.GetValues("x-resumable-node").Single());
-                if (resumed.Headers.TryGetValues("x-resumable-relayed-by", out var relay))
-                {
-                    Assert.NotEqual(owner, relay.Single());
-                    rest = await reader.ReadToEndAsync();
-                }
-            }
-        }
-
-        Assert.NotNull(rest);
-        var ownerNode = owner == cluster.Nodes.NodeA.Id ? cluster.Nodes.NodeA : cluster.Nodes.NodeB;
+        var outcome = await CrossNodeResume.RunAsync(client, $"through nginx, cut after {cutAfterEvents}", cutAfterEvents, ResponsesApi.Synthetic(80, tokensPerSecond: 200));
+        Assert.NotEqual(outcome.Owner, outcome.RelayedBy);
+        var ownerNode = outcome.Owner == cluster.Nodes.NodeA.Id ? cluster.Nodes.NodeA : cluster.Nodes.NodeB;
         using var direct = ownerNode.Client();
-        var whole = await direct.ReadAllEventsAsync(id);
+        var whole = await direct.ReadAllEventsAsync(outcome.Id);
         Assert.Equal("response.completed", whole[^1].Event);
-        Assert.Equal(ResponsesApi.RawBytes(whole), ResponsesApi.RawBytes(seen.Concat(rest)));
+        Assert.Equal(ResponsesApi.RawBytes(whole), ResponsesApi.RawBytes(outcome.BeforeCut.Concat(outcome.AfterCut)));
     }
 
     [Theory]
