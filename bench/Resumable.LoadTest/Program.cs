@@ -1,9 +1,10 @@
 using System.Globalization;
 using Resumable.LoadTest;
 
-// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only]
+// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only | --cluster]
 // Runs durability None, Async and Sync side by side on this machine, then cold resumes and idle readers;
-// prints Markdown and, with --out, writes results.md and the SVG charts there.
+// prints Markdown and, with --out, writes results.md and the SVG charts there. --cluster instead runs two nodes
+// sharing a host redis-server and compares reading a response from its own node with reading it through the other.
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
@@ -16,6 +17,20 @@ if (args.Contains("--idle-only"))
     // Only the idle-reader measurement, e.g. to try server settings through environment variables.
     var only = await Scenarios.RunIdleReadersAsync(settings);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Http1Readers.Count:N0} idle readers: {only.Http1Readers.BytesEach / 1024:F1} KiB each over HTTP/1.1, {only.Http2Readers.BytesEach / 1024:F1} KiB over HTTP/2; {only.KeepAliveConnections.Count:N0} idle keep-alive connections: {only.KeepAliveConnections.BytesEach / 1024:F1} KiB each"));
+    return;
+}
+
+if (args.Contains("--cluster"))
+{
+    var cluster = ClusterReport.Markdown(await ClusterScenarios.RunAsync(quick ? ClusterSettings.Quick : ClusterSettings.Full));
+    Console.WriteLine(cluster);
+    if (outDirectory is not null)
+    {
+        Directory.CreateDirectory(outDirectory);
+        await File.WriteAllTextAsync(Path.Combine(outDirectory, "cluster.md"), cluster);
+        Console.Error.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDirectory, "cluster.md"))}");
+    }
+
     return;
 }
 

@@ -27,13 +27,22 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>A second endpoint that speaks only HTTP/2 without TLS (h2c with prior knowledge): many streams per connection.</summary>
     public Uri Http2Address { get; }
 
-    public static async Task<ServerUnderTest> StartAsync(string durability, params string[] extraSettings)
+    public static Task<ServerUnderTest> StartAsync(string durability, params string[] extraSettings) =>
+        StartAsync(durability, FreePort(), withKeys: true, extraSettings);
+
+    /// <summary>
+    /// Starts the server on <paramref name="port"/> (a node that others reach must know its own address before it
+    /// starts). Without keys it runs open: every caller is tenant <c>default</c>, the admin routes included.
+    /// </summary>
+    public static async Task<ServerUnderTest> StartAsync(string durability, int port, bool withKeys, IEnumerable<string> extraSettings)
     {
-        var port = FreePort();
         var http2Port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), $"resumable-loadtest-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Resumable.Server.dll"));
+        string[] keys = withKeys
+            ? [$"--Resumable:Auth:Keys:0:Key={TenantKey}", "--Resumable:Auth:Keys:0:Tenant=load", $"--Resumable:Auth:AdminKey={AdminKey}"]
+            : [];
         foreach (var setting in new[]
         {
             $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{port}",
@@ -43,24 +52,31 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             $"--Resumable:Wal:Directory={data}",
             "--Resumable:Queue:Workers=512",
             "--Resumable:Queue:Capacity=10000",
-            $"--Resumable:Auth:Keys:0:Key={TenantKey}",
-            "--Resumable:Auth:Keys:0:Tenant=load",
-            $"--Resumable:Auth:AdminKey={AdminKey}",
             "--Logging:LogLevel:Default=Warning",
-        }.Concat(extraSettings))
+        }.Concat(keys).Concat(extraSettings))
         {
             start.ArgumentList.Add(setting);
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The first lines the server prints, to say why it did not start if it does not (a setting it refused).
+        var firstLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(object sender, DataReceivedEventArgs line)
+        {
+            if (line.Data is { } text && firstLines.Count < 40)
+            {
+                firstLines.Enqueue(text);
+            }
+        }
+
+        process.OutputDataReceived += Keep;
+        process.ErrorDataReceived += Keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerUnderTest(process, port, http2Port, data);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        for (var attempt = 0; attempt < 600; attempt++)
+        for (var attempt = 0; attempt < 600 && !process.HasExited; attempt++)
         {
             try
             {
@@ -76,8 +92,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             await Task.Delay(50);
         }
 
+        var exit = process.HasExited ? $" (it exited with code {process.ExitCode})" : "";
         await server.DisposeAsync();
-        throw new InvalidOperationException("The server did not start.");
+        throw new InvalidOperationException($"The server did not start{exit}:{Environment.NewLine}{string.Join(Environment.NewLine, firstLines)}");
     }
 
     public HttpClient CreateClient(string key)
@@ -148,7 +165,8 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port that was free a moment ago.</summary>
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

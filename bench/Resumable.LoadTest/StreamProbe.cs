@@ -46,7 +46,8 @@ internal static class StreamProbe
         return detailed ? await ReadDetailedAsync(stream, started, tokens) : await CountFramesAsync(stream, started);
     }
 
-    private static async Task<StreamTrace> ReadDetailedAsync(Stream stream, long started, int tokens)
+    /// <summary>Reads an SSE body parsing each line, as a detailed probe does; <paramref name="started"/> is when its request was sent.</summary>
+    internal static async Task<StreamTrace> ReadDetailedAsync(Stream stream, long started, int tokens)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
         double firstEvent = -1, previousToken = -1;
@@ -93,7 +94,8 @@ internal static class StreamProbe
         return new StreamTrace(firstEvent, events, bytes, latencies, gaps);
     }
 
-    private static async Task<StreamTrace> CountFramesAsync(Stream stream, long started)
+    /// <summary>Counts the frames of an SSE body in its raw bytes, as a plain probe does.</summary>
+    internal static async Task<StreamTrace> CountFramesAsync(Stream stream, long started)
     {
         var buffer = new byte[64 * 1024];
         double firstEvent = -1;
