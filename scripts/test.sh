@@ -39,13 +39,15 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# Redis, nginx and Docker for the container tests. Missing tools are not fatal: the Docker tests
+# Redis, nginx, Docker and Chromium for the several-node tests. Missing tools are not fatal: the Docker tests
 # then skip, saying why.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# A real browser for the EventSource test through nginx (driven by Playwright, which brings no browser of its own).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}" || log "could not install ${missing[*]}: tests that need them skip or fail, saying why"
 fi

@@ -13,8 +13,11 @@ public sealed class ClusterNode : IDisposable
     private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private ServerProcess? _process;
 
-    private ClusterNode(string id, string redisConfiguration, IReadOnlyDictionary<string, string>? extraSettings)
+    private readonly bool _open;
+
+    private ClusterNode(string id, string redisConfiguration, IReadOnlyDictionary<string, string>? extraSettings, bool open)
     {
+        _open = open;
         Id = id;
         RedisConfiguration = redisConfiguration;
         Port = FreeTcpPort.Next();
@@ -37,15 +40,18 @@ public sealed class ClusterNode : IDisposable
     /// <summary>What the current process printed so far.</summary>
     public string Output => _process?.Output ?? "";
 
-    /// <summary>Starts a node <paramref name="id"/> on <paramref name="redisConfiguration"/> and waits until it is healthy.</summary>
-    public static async Task<ClusterNode> StartAsync(string id, string redisConfiguration, IReadOnlyDictionary<string, string>? extraSettings = null)
+    /// <summary>
+    /// Starts a node <paramref name="id"/> on <paramref name="redisConfiguration"/> and waits until it is healthy; with
+    /// <paramref name="open"/> it has no API keys (a browser's EventSource cannot send one).
+    /// </summary>
+    public static async Task<ClusterNode> StartAsync(string id, string redisConfiguration, IReadOnlyDictionary<string, string>? extraSettings = null, bool open = false)
     {
-        var node = new ClusterNode(id, redisConfiguration, extraSettings);
+        var node = new ClusterNode(id, redisConfiguration, extraSettings, open);
         await node.StartAgainAsync();
         return node;
     }
 
-    /// <summary>The settings of a node: its log, Redis, identity, quick heartbeats, the test keys.</summary>
+    /// <summary>The settings of a node: its log, Redis, identity, quick heartbeats, the test keys (unless open).</summary>
     public Dictionary<string, string> Settings()
     {
         var settings = new Dictionary<string, string>
@@ -58,14 +64,18 @@ public sealed class ClusterNode : IDisposable
             ["Resumable:Node:InternalUrl"] = BaseAddress.ToString().TrimEnd('/'),
             ["Resumable:Node:HeartbeatInterval"] = "00:00:00.500",
             ["Resumable:Node:HeartbeatTtl"] = "00:00:03",
-            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
-            ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
-            ["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB,
-            ["Resumable:Auth:Keys:1:Tenant"] = "tenant-b",
-            ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Resumable"] = "Information",
         };
+        if (!_open)
+        {
+            settings["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA;
+            settings["Resumable:Auth:Keys:0:Tenant"] = "tenant-a";
+            settings["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB;
+            settings["Resumable:Auth:Keys:1:Tenant"] = "tenant-b";
+            settings["Resumable:Auth:AdminKey"] = TestKeys.Admin;
+        }
+
         foreach (var (key, value) in _extraSettings)
         {
             settings[key] = value;

@@ -1,40 +1,7 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Resumable.Testing;
 
 namespace Resumable.System.Tests.Cluster;
-
-/// <summary>Redis, two nodes and a real nginx running the deployment's own <c>deploy/nginx.conf</c>.</summary>
-public sealed class NginxCluster : IAsyncLifetime
-{
-    private readonly TwoNodeCluster _nodes = new();
-
-    /// <summary>The two nodes and their Redis.</summary>
-    public TwoNodeCluster Nodes => _nodes;
-
-    /// <summary>The load balancer.</summary>
-    public NginxProcess Nginx { get; private set; } = null!;
-
-    /// <summary>A client of the load balancer.</summary>
-    public HttpClient Client(string key = TestKeys.TenantA)
-    {
-        var client = new HttpClient { BaseAddress = Nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    public async Task InitializeAsync()
-    {
-        await _nodes.InitializeAsync();
-        Nginx = await NginxProcess.StartAsync(_nodes.NodeA, _nodes.NodeB);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Nginx?.Dispose();
-        await _nodes.DisposeAsync();
-    }
-}
 
 public class NginxClusterTests(NginxCluster cluster) : IClassFixture<NginxCluster>
 {
