@@ -91,6 +91,9 @@ public sealed class ClusterNode : IDisposable
         (_process, _) = await ServerProcess.StartAsync(Settings(), port: Port);
     }
 
+    /// <summary>Freezes the node (SIGSTOP: hung, its port still accepts) or lets it run on (SIGCONT).</summary>
+    public void Freeze(bool frozen = true) => _process?.Freeze(frozen);
+
     /// <summary>Ends the node at once with SIGKILL: no shutdown code runs, its heartbeat stays in Redis until it expires.</summary>
     public void Kill() => _process?.Kill();
 

@@ -126,17 +126,18 @@ public sealed class CuttingTcpProxy : IAsyncDisposable
         long passed = 0;
         while (!cut.Armed || passed < _cutAfterBytes)
         {
-            var room = cut.Armed ? (int)Math.Min(buffer.Length, _cutAfterBytes - passed) : buffer.Length;
-            var read = await from.ReadAsync(buffer.AsMemory(0, room), cancellationToken);
+            var read = await from.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 return;
             }
 
-            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            // Once the stream request has passed, only what is left of the allowance goes through; the rest is dropped with the connection.
+            var allowed = cut.Armed ? (int)Math.Min(read, _cutAfterBytes - passed) : read;
+            await to.WriteAsync(buffer.AsMemory(0, allowed), cancellationToken);
             if (cut.Armed)
             {
-                passed += read;
+                passed += allowed;
             }
         }
     }

@@ -101,6 +101,17 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the process with SIGSTOP (it keeps its sockets, so connections are accepted by the kernel and never
+    /// answered, as with a hung process) or, with <paramref name="frozen"/> false, lets it run on with SIGCONT.
+    /// </summary>
+    public void Freeze(bool frozen = true)
+    {
+        using var signal = Process.Start("kill", [frozen ? "-STOP" : "-CONT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("kill did not start.");
+        signal.WaitForExit();
+    }
+
     /// <summary>Ends the process at once with SIGKILL (no shutdown code runs) and waits for it to be gone.</summary>
     public void Kill()
     {

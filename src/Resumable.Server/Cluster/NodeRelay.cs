@@ -20,7 +20,8 @@ internal sealed partial class NodeRelay : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
-    private readonly ForwarderRequestConfig _config;
+    private readonly ForwarderRequestConfig _streamConfig;
+    private readonly ForwarderRequestConfig _requestConfig;
     private readonly RelayTransformer _transformer;
     private readonly IOptions<QueueOptions> _queue;
     private readonly ILogger<NodeRelay> _logger;
@@ -47,13 +48,21 @@ internal sealed partial class NodeRelay : IDisposable
         });
 
         // A stream may sit idle between keep-alive comments; the relay must not give up on it sooner than the caller.
-        _config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) };
+        // Any other request is answered by a live owner at once: one that accepts but does not answer (hung, or
+        // stopped) gets the caller a 503 after a bounded wait instead of holding it.
+        _streamConfig = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) };
+        _requestConfig = new ForwarderRequestConfig { ActivityTimeout = RequestTimeout };
     }
+
+    /// <summary>How long a relayed request that is not a stream may go without an answer from the owner.</summary>
+    public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Relays the request to <paramref name="owner"/>, which owns <paramref name="response"/>.</summary>
     public async Task RelayAsync(HttpContext context, ClusterMember owner, ClusterResponse response)
     {
-        var error = await _forwarder.SendAsync(context, owner.InternalUrl.ToString(), _client, _config, _transformer).ConfigureAwait(false);
+        var isStream = string.Equals(context.Request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase);
+        var config = isStream ? _streamConfig : _requestConfig;
+        var error = await _forwarder.SendAsync(context, owner.InternalUrl.ToString(), _client, config, _transformer).ConfigureAwait(false);
         if (error == ForwarderError.None)
         {
             return;

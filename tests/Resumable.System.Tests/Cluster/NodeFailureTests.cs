@@ -79,6 +79,36 @@ public class NodeFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OwnerHung_OtherNodeAnswers503OwnerUnavailableInsteadOfWaiting_ThenServesAgainOnceItRuns()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var owner = await ClusterNode.StartAsync("node-a", redis.Configuration);
+        using var other = await ClusterNode.StartAsync("node-b", redis.Configuration);
+        using var ownerClient = owner.Client();
+        using var otherClient = other.Client();
+        var id = await ownerClient.CreateBackgroundAsync("held by a node that hangs", ResponsesApi.Synthetic(20));
+        await ownerClient.WaitForTerminalAsync(id);
+
+        owner.Freeze();
+        try
+        {
+            // The relay gives up on an owner that accepts but never answers, or the heartbeat runs out first:
+            // either way a bounded 503, never a request held for as long as the owner hangs.
+            var unavailable = await otherClient.GetAsync($"v1/responses/{id}").WaitAsync(Eventually.HangBound * 2);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+            Assert.NotNull(unavailable.Headers.RetryAfter);
+            Assert.Equal("owner_unavailable", JsonDocument.Parse(await unavailable.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+        finally
+        {
+            owner.Freeze(frozen: false);
+        }
+
+        await Eventually.UntilAsync(async () => (await otherClient.GetAsync($"v1/responses/{id}")).StatusCode == HttpStatusCode.OK, "the owner to answer through node-b again");
+        Assert.Equal("completed", (await otherClient.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task RedisStoppedDuringStreaming_LocalStreamsCompleteWithEveryEvent_AndRedisConvergesAfterItsRestart()
     {
         await using var redis = await RedisServer.StartAsync();
