@@ -80,12 +80,9 @@ internal static class ClusterRecordCodec
                 id, owner, tenant, status, last, durable, DateTimeOffset.FromUnixTimeMilliseconds(created),
                 expires is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, model, background);
         }
-        catch (MessagePackSerializationException)
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
         {
-            return null;
-        }
-        catch (EndOfStreamException)
-        {
+            // Damaged, truncated or out of range (a number past Int32, a time past DateTimeOffset): absent.
             return null;
         }
     }
@@ -127,12 +124,9 @@ internal static class ClusterRecordCodec
 
             return new ClusterMember(id, internalUrl, DateTimeOffset.FromUnixTimeMilliseconds(started), DateTimeOffset.FromUnixTimeMilliseconds(heartbeat));
         }
-        catch (MessagePackSerializationException)
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentException)
         {
-            return null;
-        }
-        catch (EndOfStreamException)
-        {
+            // Damaged, truncated or out of range (a number past Int32, a time past DateTimeOffset): absent.
             return null;
         }
     }

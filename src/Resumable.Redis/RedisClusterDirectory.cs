@@ -13,7 +13,7 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     /// <inheritdoc />
-    public bool IsReachable => connection.IsConnected;
+    public bool IsReachable => connection.IsRegistered;
 
     /// <inheritdoc />
     public async Task<ClusterResponse?> FindResponseAsync(string id, CancellationToken cancellationToken)
@@ -85,14 +85,15 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
             {
                 batch.StringSetAsync(_keys.Response(response.Id), ClusterRecordCodec.EncodeResponse(response), when: When.NotExists),
                 batch.SortedSetAddAsync(_keys.Tenant(response.Tenant), response.Id, response.CreatedAt.ToUnixTimeMilliseconds()),
-                batch.SetAddAsync(_keys.Owner(response.Owner), response.Id),
+                batch.HashSetAsync(_keys.Owner(response.Owner), response.Id, response.Tenant),
             };
             batch.Execute();
             await Task.WhenAll(sent).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any failure only means the record comes with the next publication or republication.
             return false;
         }
     }
@@ -112,8 +113,10 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
         {
             throw new ClusterUnavailableException($"Redis did not answer within {connection.CommandTimeout.TotalMilliseconds:F0} ms.", e);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is not OperationCanceledException && e is not ClusterUnavailableException)
         {
+            // A refused command (RedisCommandException is not a RedisException), a dropped connection, a disposed
+            // multiplexer: the directory cannot answer, which is a 503, never a 500.
             throw new ClusterUnavailableException($"Redis failed: {e.Message}", e);
         }
     }

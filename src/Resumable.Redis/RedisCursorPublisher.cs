@@ -42,7 +42,7 @@ internal sealed partial class RedisCursorPublisher(
     private bool _awake;
     private volatile bool _republishAll = true;
 
-    // The loop's own: id -> tenant of every response whose index entries (tenant and owner sets) were written.
+    // The loop's own: id -> tenant of every response whose index entries (tenant set, owner hash) were written.
     private readonly Dictionary<string, string> _indexed = new(StringComparer.Ordinal);
 
     /// <summary>How many rounds were sent (batches and full republications), for tests and benchmarks.</summary>
@@ -116,9 +116,9 @@ internal sealed partial class RedisCursorPublisher(
             if (!connection.IsConnected)
             {
                 // Nothing can be sent: look again shortly (a first connection that succeeds late raises no
-                // restoration), then republish everything, deletions included.
+                // restoration), then republish everything. The deletions of this round need not be kept: the
+                // republication takes back every record this node published and no longer holds.
                 _republishAll = true;
-                KeepForgotten();
                 _ = RetryLaterAsync(stoppingToken);
                 return;
             }
@@ -133,59 +133,56 @@ internal sealed partial class RedisCursorPublisher(
                 await PublishChangesAsync().ConfigureAwait(false);
             }
 
-            _sendingForgotten.Clear();
             Interlocked.Increment(ref _rounds);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
+            // Whatever went wrong (a timeout, a refused command, a dropped connection), Redis is behind now: the
+            // next round republishes everything. Nothing here may stop the node, which serves its own responses.
             LogPublishFailed(e.Message);
             _republishAll = true;
-            KeepForgotten();
             _ = RetryLaterAsync(stoppingToken);
         }
         finally
         {
             _sendingAdvanced.Clear();
+            _sendingForgotten.Clear();
         }
-    }
-
-    // Deletions not yet sent are kept for the next round: a republication cannot find them in the registry.
-    private void KeepForgotten()
-    {
-        lock (_gate)
-        {
-            _forgotten.UnionWith(_sendingForgotten);
-        }
-
-        _sendingForgotten.Clear();
     }
 
     private async Task PublishChangesAsync()
     {
-        var database = connection.Database;
-        var batch = database.CreateBatch();
-        var sent = new List<Task>(_sendingForgotten.Count * 3 + _sendingAdvanced.Count * 3);
+        var round = new PipelinedRound(connection);
         var now = timeProvider.GetUtcNow();
         foreach (var responseId in _sendingForgotten)
         {
-            Forget(batch, sent, responseId);
+            Forget(round.Batch, round.Sent, responseId, _indexed.Remove(responseId, out var tenant) ? tenant : null);
+            await round.SendWhenFullAsync().ConfigureAwait(false);
         }
 
         foreach (var (responseId, durable) in _sendingAdvanced)
         {
-            if (registry.TryGetAnyTenant(responseId, out var entry))
+            if (!_sendingForgotten.Contains(responseId) && registry.TryGetAnyTenant(responseId, out var entry))
             {
-                Publish(batch, sent, entry, durable, now);
+                Publish(round.Batch, round.Sent, entry, durable, now);
+                await round.SendWhenFullAsync().ConfigureAwait(false);
             }
         }
 
-        await SendAsync(batch, sent).ConfigureAwait(false);
+        await round.SendAsync().ConfigureAwait(false);
     }
 
     private async Task RepublishAllAsync()
     {
         var database = connection.Database;
-        var published = await database.SetMembersAsync(_keys.Owner(_nodeId)).WaitAsync(connection.CommandTimeout).ConfigureAwait(false);
+
+        // What this node published before (an earlier process's records too): id -> tenant, read page by page.
+        var published = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var field in database.HashScanAsync(_keys.Owner(_nodeId), pageSize: PipelinedRound.Commands).ConfigureAwait(false))
+        {
+            published[field.Name.ToString()] = field.Value.ToString();
+        }
+
         var held = registry.Snapshot(tenant: null);
         var heldIds = new HashSet<string>(held.Count, StringComparer.Ordinal);
         foreach (var entry in held)
@@ -193,42 +190,35 @@ internal sealed partial class RedisCursorPublisher(
             heldIds.Add(entry.Id);
         }
 
-        _indexed.Clear();
-        var batch = database.CreateBatch();
-        var sent = new List<Task>(held.Count * 3 + published.Length * 2);
+        var round = new PipelinedRound(connection);
         var now = timeProvider.GetUtcNow();
+        var dropped = 0;
 
-        // Records this node published before (an earlier process, or before a deletion that never reached Redis)
-        // and holds no more.
-        var kept = 0;
-        foreach (var member in published)
+        // Records it holds no more (deleted or expired while Redis did not hear of it, or by an earlier process)
+        // are taken back, index entries included; so is anything forgotten this round, which wins over the
+        // registry (a deletion removes the entry just after logging it).
+        foreach (var (responseId, tenant) in published)
         {
-            var responseId = member.ToString();
-            if (heldIds.Contains(responseId))
+            if (!heldIds.Contains(responseId) || _sendingForgotten.Contains(responseId))
             {
-                kept++;
-            }
-            else
-            {
-                Forget(batch, sent, responseId);
+                Forget(round.Batch, round.Sent, responseId, tenant);
+                dropped++;
+                await round.SendWhenFullAsync().ConfigureAwait(false);
             }
         }
 
-        foreach (var responseId in _sendingForgotten)
-        {
-            if (!heldIds.Contains(responseId))
-            {
-                Forget(batch, sent, responseId);
-            }
-        }
-
+        _indexed.Clear();
         foreach (var entry in held)
         {
-            Publish(batch, sent, entry, cursors.GetDurable(entry.Id) ?? -1, now);
+            if (!_sendingForgotten.Contains(entry.Id))
+            {
+                Publish(round.Batch, round.Sent, entry, cursors.GetDurable(entry.Id) ?? -1, now);
+                await round.SendWhenFullAsync().ConfigureAwait(false);
+            }
         }
 
-        await SendAsync(batch, sent).ConfigureAwait(false);
-        LogRepublished(held.Count, published.Length - kept);
+        await round.SendAsync().ConfigureAwait(false);
+        LogRepublished(held.Count, dropped);
     }
 
     private void Publish(IBatch batch, List<Task> sent, ResponseEntry entry, long durable, DateTimeOffset now)
@@ -240,7 +230,8 @@ internal sealed partial class RedisCursorPublisher(
             var left = expiresAt - now;
             if (left <= TimeSpan.Zero)
             {
-                Forget(batch, sent, entry.Id);
+                Forget(batch, sent, entry.Id, entry.Tenant);
+                _indexed.Remove(entry.Id);
                 return;
             }
 
@@ -254,15 +245,15 @@ internal sealed partial class RedisCursorPublisher(
         if (_indexed.TryAdd(entry.Id, entry.Tenant))
         {
             sent.Add(batch.SortedSetAddAsync(_keys.Tenant(entry.Tenant), entry.Id, entry.CreatedAt.ToUnixTimeMilliseconds()));
-            sent.Add(batch.SetAddAsync(_keys.Owner(_nodeId), entry.Id));
+            sent.Add(batch.HashSetAsync(_keys.Owner(_nodeId), entry.Id, entry.Tenant));
         }
     }
 
-    private void Forget(IBatch batch, List<Task> sent, string responseId)
+    private void Forget(IBatch batch, List<Task> sent, string responseId, string? tenant)
     {
         sent.Add(batch.KeyDeleteAsync(_keys.Response(responseId)));
-        sent.Add(batch.SetRemoveAsync(_keys.Owner(_nodeId), responseId));
-        if (_indexed.Remove(responseId, out var tenant))
+        sent.Add(batch.HashDeleteAsync(_keys.Owner(_nodeId), responseId));
+        if (tenant is not null)
         {
             sent.Add(batch.SortedSetRemoveAsync(_keys.Tenant(tenant), responseId));
         }
@@ -279,17 +270,6 @@ internal sealed partial class RedisCursorPublisher(
         return new ClusterResponse(
             entry.Id, _nodeId, entry.Tenant, status, entry.EventTotals.LastSequenceNumber, durable, entry.CreatedAt,
             registry.ExpiresAt(entry), entry.Request.Model, entry.Request.Background);
-    }
-
-    private async Task SendAsync(IBatch batch, List<Task> sent)
-    {
-        if (sent.Count == 0)
-        {
-            return;
-        }
-
-        batch.Execute();
-        await Task.WhenAll(sent).WaitAsync(connection.CommandTimeout).ConfigureAwait(false);
     }
 
     private async Task RetryLaterAsync(CancellationToken stoppingToken)

@@ -4,8 +4,9 @@ namespace Resumable.Redis;
 
 /// <summary>
 /// The keys the service writes, under its prefix: <c>response:{id}</c> (one response's record), <c>tenant:{tenant}</c>
-/// (a sorted set of the tenant's response ids by creation time), <c>owner:{node}</c> (the set of ids a node
-/// publishes, so that it can take back what it no longer holds) and <c>node:{node}</c> (a node's heartbeat).
+/// (a sorted set of the tenant's response ids by creation time), <c>owner:{node}</c> (a hash of the ids a node
+/// published to their tenants, so that it can take back what it no longer holds, index entries included) and
+/// <c>node:{node}</c> (a node's heartbeat).
 /// </summary>
 internal sealed class RedisKeys(string prefix)
 {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Cluster;
-using StackExchange.Redis;
 
 namespace Resumable.Redis;
 
@@ -15,6 +14,7 @@ internal sealed class RedisNodeHeartbeat(RedisConnection connection, IOptions<Re
 {
     private readonly RedisKeys _keys = new(redis.Value.KeyPrefix);
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
+    private static readonly TimeSpan UnregisteredRetry = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _beat = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,9 +26,10 @@ internal sealed class RedisNodeHeartbeat(RedisConnection connection, IOptions<Re
             {
                 await BeatAsync().ConfigureAwait(false);
 
-                // Either the interval passes or a reconnection asks for a beat now.
+                // Either the interval passes or a reconnection asks for a beat now; until the node is registered it
+                // looks again often (a first connection that succeeds late raises no restoration).
                 using var interval = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                interval.CancelAfter(node.Value.HeartbeatInterval);
+                interval.CancelAfter(connection.IsRegistered ? node.Value.HeartbeatInterval : UnregisteredRetry);
                 try
                 {
                     await _beat.WaitAsync(interval.Token).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal sealed class RedisNodeHeartbeat(RedisConnection connection, IOptions<Re
             {
                 await connection.Database.KeyDeleteAsync(_keys.Node(node.Value.Id!)).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
+            catch (Exception)
             {
                 // Its TTL removes it soon anyway.
             }
@@ -76,10 +77,12 @@ internal sealed class RedisNodeHeartbeat(RedisConnection connection, IOptions<Re
         {
             await connection.Database.StringSetAsync(_keys.Node(options.Id!), ClusterRecordCodec.EncodeNode(record), options.HeartbeatTtl)
                 .WaitAsync(connection.CommandTimeout).ConfigureAwait(false);
+            connection.MarkRegistered();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The next beat tries again; the connection's own log says what is wrong.
+            // The next beat tries again; the connection's own log says what is wrong. A failed beat must never stop
+            // the node.
         }
     }
 

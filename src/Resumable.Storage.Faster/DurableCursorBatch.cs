@@ -26,11 +26,16 @@ internal sealed class DurableCursorBatch
         _forgotten.Add(responseId);
     }
 
-    /// <summary>Hands what was gathered to <paramref name="listener"/> in one call (none when nothing was), and starts over.</summary>
-    public void Publish(IDurabilityListener listener)
+    /// <summary>
+    /// Hands what was gathered to <paramref name="listener"/> (nothing when nothing was): <see cref="IDurabilityListener.Committed"/>,
+    /// then <paramref name="release"/> (the commit's sync frames go to their readers), then
+    /// <see cref="IDurabilityListener.Released"/>; and starts over.
+    /// </summary>
+    public void Publish(IDurabilityListener listener, Action? release = null)
     {
         if (_advanced.Count == 0 && _forgotten.Count == 0)
         {
+            release?.Invoke();
             return;
         }
 
@@ -42,6 +47,8 @@ internal sealed class DurableCursorBatch
             }
 
             listener.Committed(CollectionsMarshal.AsSpan(_forgotten), CollectionsMarshal.AsSpan(_cursors));
+            release?.Invoke();
+            listener.Released(CollectionsMarshal.AsSpan(_forgotten), CollectionsMarshal.AsSpan(_cursors));
         }
         finally
         {

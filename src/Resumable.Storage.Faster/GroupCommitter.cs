@@ -33,6 +33,7 @@ internal sealed class GroupCommitter(
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly DurableCursorBatch _cursors = new();
     private readonly List<(EventFrame Frame, IFrameSink ReleaseTo)> _releasable = [];
+    private Action? _releaseFrames;
     private long _committedBeginAddress;
     private long _commits;
     private long _recordsCommitted;
@@ -212,6 +213,15 @@ internal sealed class GroupCommitter(
         retention.TruncateReleased(log);
     }
 
+    // The commit's sync frames to their readers, in log order.
+    private void ReleaseFrames()
+    {
+        foreach (var (frame, releaseTo) in _releasable)
+        {
+            releaseTo.Release(frame);
+        }
+    }
+
     /// <summary>
     /// After a commit every record below <paramref name="committedUntil"/> is durable. Walks them in log order and
     /// gathers one cursor change per response; this is the seam where "these (response, sequence number) pairs just
@@ -254,14 +264,10 @@ internal sealed class GroupCommitter(
 
         try
         {
-            _cursors.Publish(durability);
-
-            // Sync durability: events become visible to readers only now, after the cursors say they are durable,
-            // so no reader ever holds an event that the durable cursor does not yet cover. Log order is kept.
-            foreach (var (frame, releaseTo) in _releasable)
-            {
-                releaseTo.Release(frame);
-            }
+            // Sync durability: events become visible to readers only after the cursors say they are durable, so no
+            // reader ever holds an event that the durable cursor does not yet cover; and they leave the node (to
+            // Redis) only after that, so no other node is told of a state this node's callers cannot see yet.
+            _cursors.Publish(durability, _releaseFrames ??= ReleaseFrames);
         }
         finally
         {

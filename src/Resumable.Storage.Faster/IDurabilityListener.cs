@@ -19,4 +19,11 @@ internal interface IDurabilityListener
     /// during the call.
     /// </summary>
     void Committed(ReadOnlySpan<string> forgotten, ReadOnlySpan<DurableCursor> advanced);
+
+    /// <summary>
+    /// The same changes again, once the commit's sync frames have been released (and so the responses' visible
+    /// state includes them): what leaves the node, to other nodes, is taken from here, never ahead of what the
+    /// node's own callers are shown. Same threading and span rules as <see cref="Committed"/>.
+    /// </summary>
+    void Released(ReadOnlySpan<string> forgotten, ReadOnlySpan<DurableCursor> advanced);
 }

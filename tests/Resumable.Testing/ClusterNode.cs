@@ -89,6 +89,13 @@ public sealed class ClusterNode : IDisposable
     {
         _process?.Dispose();
         (_process, _) = await ServerProcess.StartAsync(Settings(), port: Port);
+
+        // Healthy is not enough: the node connects to Redis in the background and is found by the others once its
+        // heartbeat is there, which /readyz reports.
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.UntilAsync(
+            async () => (await (await client.GetAsync("readyz")).Content.ReadAsStringAsync()).Contains("\"redis\":{\"status\":\"Healthy\"", StringComparison.Ordinal),
+            $"{Id} to be registered in Redis");
     }
 
     /// <summary>Freezes the node (SIGSTOP: hung, its port still accepts) or lets it run on (SIGCONT).</summary>

@@ -6,7 +6,7 @@ namespace Resumable.Core.Cluster;
 /// </summary>
 public interface IClusterDirectory
 {
-    /// <summary>Whether the directory can be asked right now (connected); when not, every call fails at once.</summary>
+    /// <summary>Whether the directory can be asked right now and lists this node (connected, heartbeat written since); when not connected, every call fails at once.</summary>
     bool IsReachable { get; }
 
     /// <summary>The shared record of a response, or null when no node publishes one (never created, deleted or expired).</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Resumable.Core.Cluster;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Jobs;
+using Resumable.Core.Streaming;
 using Resumable.Server.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -25,10 +26,12 @@ internal sealed partial class NodeRelay : IDisposable
     private readonly RelayTransformer _transformer;
     private readonly IOptions<QueueOptions> _queue;
     private readonly ILogger<NodeRelay> _logger;
+    private readonly string _nodeId;
 
-    public NodeRelay(IHttpForwarder forwarder, IOptions<NodeOptions> node, IOptions<QueueOptions> queue, ILogger<NodeRelay> logger)
+    public NodeRelay(IHttpForwarder forwarder, IOptions<NodeOptions> node, IOptions<QueueOptions> queue, IOptions<StreamingOptions> streaming, ILogger<NodeRelay> logger)
     {
         _forwarder = forwarder;
+        _nodeId = node.Value.Id!;
         _queue = queue;
         _logger = logger;
         _transformer = new RelayTransformer(node.Value.Id!);
@@ -47,10 +50,11 @@ internal sealed partial class NodeRelay : IDisposable
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         });
 
-        // A stream may sit idle between keep-alive comments; the relay must not give up on it sooner than the caller.
-        // Any other request is answered by a live owner at once: one that accepts but does not answer (hung, or
-        // stopped) gets the caller a 503 after a bounded wait instead of holding it.
-        _streamConfig = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) };
+        // A live stream carries at least a keep-alive comment per interval; one silent for several intervals has an
+        // owner that hangs. Any other request is answered by a live owner at once: one that accepts but does not
+        // answer (hung, or stopped) gets the caller a 503 after a bounded wait instead of holding it.
+        var keepAlive = streaming.Value.KeepAliveInterval;
+        _streamConfig = new ForwarderRequestConfig { ActivityTimeout = keepAlive * 4 > TimeSpan.FromMinutes(1) ? keepAlive * 4 : TimeSpan.FromMinutes(1) };
         _requestConfig = new ForwarderRequestConfig { ActivityTimeout = RequestTimeout };
     }
 
@@ -60,7 +64,7 @@ internal sealed partial class NodeRelay : IDisposable
     /// <summary>Relays the request to <paramref name="owner"/>, which owns <paramref name="response"/>.</summary>
     public async Task RelayAsync(HttpContext context, ClusterMember owner, ClusterResponse response)
     {
-        var isStream = string.Equals(context.Request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase);
+        var isStream = bool.TryParse(context.Request.Query["stream"].ToString(), out var stream) && stream;
         var config = isStream ? _streamConfig : _requestConfig;
         var error = await _forwarder.SendAsync(context, owner.InternalUrl.ToString(), _client, config, _transformer).ConfigureAwait(false);
         if (error == ForwarderError.None)
@@ -68,9 +72,10 @@ internal sealed partial class NodeRelay : IDisposable
             return;
         }
 
-        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyClient
+            || (error == ForwarderError.ResponseBodyCanceled && context.RequestAborted.IsCancellationRequested))
         {
-            // The caller left; nobody reads what would follow.
+            // The caller left; nobody reads what would follow. (YARP has already aborted what was under way.)
             return;
         }
 
@@ -79,6 +84,7 @@ internal sealed partial class NodeRelay : IDisposable
         if (!context.Response.HasStarted)
         {
             context.Response.Clear();
+            context.Response.Headers[NodeHeaders.Node] = _nodeId;
             await OpenAIError.OwnerUnavailable(context, response, _queue.Value.RetryAfterSeconds).ExecuteAsync(context).ConfigureAwait(false);
         }
     }

@@ -11,6 +11,6 @@ internal sealed class RedisReadinessCheck(IClusterDirectory directory) : IHealth
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(directory.IsReachable
-            ? HealthCheckResult.Healthy("Redis connected.")
-            : HealthCheckResult.Degraded("Redis is not connected: this node serves its own responses; requests for other nodes' responses get 503 cluster_unavailable until it is back."));
+            ? HealthCheckResult.Healthy("Redis connected; this node is registered.")
+            : HealthCheckResult.Degraded("Redis is not connected, or this node's heartbeat has not reached it yet: this node serves its own responses; requests for other nodes' responses get 503 cluster_unavailable until it is back."));
 }

@@ -84,10 +84,12 @@ internal static class ResponsesEndpoints
         }
 
         var entry = admission.Entry!;
-        if (services.Announcer is { } announcer)
+        if (request.Store && services.Announcer is { } announcer)
         {
-            // Known to every node before its id is: a reconnect that lands on another node finds it at once.
-            await announcer.AnnounceAsync(ClusterListing.Announcement(entry, services.NodeId), context.RequestAborted).ConfigureAwait(false);
+            // Known to every node before its id is: a reconnect that lands on another node finds it at once. Bounded
+            // by the Redis command timeout and never failing the create (a response not stored is never announced:
+            // nothing would ever take its record back). A caller that leaves meanwhile is noticed below.
+            await announcer.AnnounceAsync(ClusterListing.Announcement(entry, services.NodeId), CancellationToken.None).ConfigureAwait(false);
         }
 
         if (request.Stream)

@@ -131,6 +131,21 @@ public class CrossNodeTests(TwoNodeCluster cluster, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task ResponseNotStored_NeverReachesRedis()
+    {
+        using var owner = cluster.NodeA.Client();
+        var answer = await owner.PostJsonTextAsync("v1/responses", """{"model":"synthetic","input":"not stored","store":false,"metadata":{"synthetic_output_tokens":"5"}}""");
+        var id = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        // Published responses reach Redis within a round; a later stored one is there, the unstored one never.
+        var stored = await owner.CreateBackgroundAsync("stored", ResponsesApi.Synthetic(5));
+        await Eventually.UntilAsync(async () => (await cluster.Redis.ExecAsync("exists", $"resumable:response:{stored}")).Trim() == "1", "the stored response's record");
+        Assert.Equal("0", (await cluster.Redis.ExecAsync("exists", $"resumable:response:{id}")).Trim());
+        Assert.Equal("0", (await cluster.Redis.ExecAsync("hexists", "resumable:owner:node-a", id!)).Trim());
+    }
+
+    [Fact]
     public async Task RedisCommands_GrowWithCommits_NotWithEvents()
     {
         using var owner = cluster.NodeA.Client();

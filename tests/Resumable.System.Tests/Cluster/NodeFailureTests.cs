@@ -167,6 +167,34 @@ public class NodeFailureTests(ITestOutputHelper output)
         Assert.All(ids, id => Assert.Contains(id, listed));
     }
 
+    [Fact]
+    public async Task SyncDurability_EveryRecordInRedis_EndsWithTheFinalStatusTheOwnerShows()
+    {
+        // In sync durability a response's visible state moves only when its frames are released after a commit:
+        // what a node publishes must be taken after that release, or a record can keep a state older than the last
+        // commit for good (nothing commits for a finished response again).
+        await using var redis = await RedisServer.StartAsync();
+        using var owner = await ClusterNode.StartAsync("node-a", redis.Configuration, new Dictionary<string, string>
+        {
+            ["Resumable:Wal:Durability"] = "Sync",
+            ["Resumable:Wal:CommitInterval"] = "00:00:00.050",
+            ["Resumable:Redis:PublishInterval"] = "00:00:00",
+            ["Resumable:Queue:Workers"] = "256",
+        });
+        using var client = owner.Client();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => client.CreateBackgroundAsync($"sync {i}", ResponsesApi.Synthetic(5))));
+        foreach (var id in ids)
+        {
+            await client.WaitForTerminalAsync(id);
+        }
+
+        foreach (var id in ids)
+        {
+            var last = (await client.ReadAllEventsAsync(id))[^1].SequenceNumber;
+            await Eventually.UntilAsync(async () => await RecordAsync(redis, id) is { } record && record.Status == "completed" && record.Durable == last, $"{id}'s record in Redis to show it completed");
+        }
+    }
+
     // The record as Redis holds it: MessagePack, decoded by the node's own codec.
     private static async Task<(string Status, long Durable)?> RecordAsync(RedisServer redis, string id)
     {
