@@ -8,7 +8,7 @@ namespace Resumable.Redis;
 internal sealed partial class NodeOptionsDataAnnotationsValidator : IValidateOptions<NodeOptions>;
 
 /// <summary>The checks of <see cref="NodeOptions"/> that DataAnnotations cannot express.</summary>
-internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+internal sealed class NodeOptionsValidator(IOptions<RedisOptions> redis) : IValidateOptions<NodeOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
@@ -22,10 +22,12 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
                 nameof(NodeOptions.InternalUrl));
         }
 
-        if (options.HeartbeatTtl <= 2 * options.HeartbeatInterval)
+        // A beat comes an interval after the previous one ended, and one may take up to the command timeout.
+        var commandTimeout = redis.Value.CommandTimeout;
+        if (options.HeartbeatTtl <= 2 * options.HeartbeatInterval + commandTimeout)
         {
             builder.AddError(
-                $"Resumable:Node:HeartbeatTtl ({options.HeartbeatTtl}) must exceed twice Resumable:Node:HeartbeatInterval ({options.HeartbeatInterval}), or one late heartbeat takes a live node for a dead one.",
+                $"Resumable:Node:HeartbeatTtl ({options.HeartbeatTtl}) must exceed twice Resumable:Node:HeartbeatInterval ({options.HeartbeatInterval}) plus Resumable:Redis:CommandTimeout ({commandTimeout}), or one late heartbeat takes a live node for a dead one.",
                 nameof(NodeOptions.HeartbeatTtl));
         }
 

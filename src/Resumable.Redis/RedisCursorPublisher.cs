@@ -31,6 +31,10 @@ internal sealed partial class RedisCursorPublisher(
     // How long to wait before retrying after a failed round while the connection still claims to be up.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
 
+    // How often the node republishes everything even when nothing failed: Redis may have lost or evicted keys
+    // without the connection ever dropping (a flush, maxmemory), and this bounds how long it stays behind.
+    internal static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(5);
+
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private readonly string _nodeId = node.Value.Id ?? throw new InvalidOperationException("Resumable:Node:Id is not resolved.");
     private readonly Lock _gate = new();
@@ -80,6 +84,7 @@ internal sealed partial class RedisCursorPublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         connection.Restored += OnRestored;
+        var reconciling = ReconcileAsync(stoppingToken);
         try
         {
             Wake();
@@ -106,6 +111,23 @@ internal sealed partial class RedisCursorPublisher(
         finally
         {
             connection.Restored -= OnRestored;
+            await reconciling.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReconcileInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _republishAll = true;
+                Wake();
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class NodeOptions
 
     /// <summary>
     /// How long a heartbeat counts: a node silent for longer is taken as down, and requests for its responses are
-    /// answered 503 <c>owner_unavailable</c>. Default 10 seconds; must exceed twice the heartbeat interval.
+    /// answered 503 <c>owner_unavailable</c>. Default 10 seconds; must exceed twice the heartbeat interval plus the Redis command timeout.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.300", "00:10:00")]
     public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.FromSeconds(10);
