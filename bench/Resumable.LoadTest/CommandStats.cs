@@ -6,7 +6,7 @@ namespace Resumable.LoadTest;
 internal sealed record CommandStats(IReadOnlyDictionary<string, long> Calls)
 {
     /// <summary>The commands that change keys, among those the service sends: the response records, the tenant and owner indexes, the heartbeat.</summary>
-    public static readonly IReadOnlyList<string> WriteCommands = ["set", "setex", "psetex", "setnx", "zadd", "sadd", "del", "unlink", "srem", "zrem"];
+    public static readonly IReadOnlyList<string> WriteCommands = ["set", "setex", "psetex", "setnx", "zadd", "sadd", "hset", "del", "unlink", "srem", "hdel", "zrem"];
 
     public static CommandStats Empty { get; } = new(new Dictionary<string, long>());
 
