@@ -76,6 +76,22 @@ internal sealed partial class ResponseJobRunner(
             }
 
             tokens += endsToken;
+            if (chunk.End is { } end)
+            {
+                lifecycle.TryAppendText(entry, decoder.Flush(), 0);
+                lifecycle.ReportUsage(entry, end.InputTokens, end.OutputTokens);
+                if (end.IncompleteReason is { } reason)
+                {
+                    lifecycle.TryStopIncomplete(entry, reason);
+                }
+                else
+                {
+                    lifecycle.TryComplete(entry);
+                }
+
+                return;
+            }
+
             if (tokens >= maxTokens)
             {
                 lifecycle.TryAppendText(entry, decoder.Flush(), 0);

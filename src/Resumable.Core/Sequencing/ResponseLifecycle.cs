@@ -90,6 +90,21 @@ public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eve
         }
     }
 
+    /// <summary>Replaces the token counts with those the model reported (its usage), before the terminal event that shows them.</summary>
+    public void ReportUsage(ResponseEntry entry, int? inputTokens, int? outputTokens)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.IsTerminal)
+            {
+                return;
+            }
+
+            entry.InputTokens = inputTokens ?? entry.InputTokens;
+            entry.OutputTokens = outputTokens ?? entry.OutputTokens;
+        }
+    }
+
     /// <summary>Closes the output and emits <c>response.completed</c>. False when already terminal.</summary>
     public bool TryComplete(ResponseEntry entry) => TryFinishOutput(entry, ResponseStatus.Completed, incompleteReason: null);
 

@@ -11,6 +11,7 @@ using Resumable.Server.Endpoints;
 using Resumable.Server.Errors;
 using Resumable.Server.Hosting;
 using Resumable.Server.Requests;
+using Resumable.Server.Upstream;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,6 +33,7 @@ public static class ResumableServerExtensions
         // The log first: it then starts before recovery and the workers and stops after them.
         services.AddResumableFasterWal();
         services.AddResumableCore();
+        services.AddUpstreamModels();
         AddCluster(builder);
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);

@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Generation;
+using Resumable.Core.Responses;
+
+namespace Resumable.Server.Upstream;
+
+/// <summary>
+/// Serves the models configured under <c>Resumable:Models</c> from their OpenAI-compatible upstreams with the Chat
+/// Completions streaming protocol. Each delta is handed on the moment its line is complete (no token batching); a
+/// request refused before its first token (429, 5xx, a failed connection) is retried with backoff and jitter up to
+/// <see cref="UpstreamModelOptions.MaxRetries"/>; after the first token any failure, disconnect or stall ends the
+/// response failed with the partial output kept and the upstream's reason. Cancelling the response aborts the
+/// upstream request at once. At most <see cref="UpstreamModelOptions.MaxConcurrency"/> responses per model run
+/// against the upstream; the others wait for a turn.
+/// </summary>
+internal sealed class ChatCompletionsGenerator : IGenerator
+{
+    /// <summary>The prefix of the upstream clients' names.</summary>
+    public const string ClientNamePrefix = "upstream:";
+
+    /// <summary>The named <see cref="HttpClient"/> of a model.</summary>
+    public static string ClientName(string model) => ClientNamePrefix + model;
+
+    private static readonly HashSet<HttpStatusCode> Retryable =
+        [HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
+
+    private readonly Dictionary<string, UpstreamModelOptions> _models;
+    private readonly Dictionary<string, SemaphoreSlim> _turns;
+    private readonly Dictionary<string, string?> _keys;
+    private readonly IHttpClientFactory _clients;
+    private readonly TimeProvider _timeProvider;
+
+    public ChatCompletionsGenerator(IOptions<Dictionary<string, UpstreamModelOptions>> models, IHttpClientFactory clients, TimeProvider timeProvider)
+    {
+        _models = new Dictionary<string, UpstreamModelOptions>(models.Value, StringComparer.Ordinal);
+        _turns = _models.ToDictionary(static m => m.Key, static m => new SemaphoreSlim(m.Value.MaxConcurrency, m.Value.MaxConcurrency), StringComparer.Ordinal);
+        _keys = _models.ToDictionary(
+            static m => m.Key,
+            static m => m.Value.ApiKeyEnvironmentVariable is { Length: > 0 } variable ? Environment.GetEnvironmentVariable(variable) : m.Value.ApiKey,
+            StringComparer.Ordinal);
+        _clients = clients;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public bool Serves(string model) => _models.ContainsKey(model);
+
+    /// <inheritdoc />
+    public RequestProblem? Validate(ResponseRequest request) => null;
+
+    /// <inheritdoc />
+    public int CountInputTokens(ResponseRequest request)
+    {
+        // An estimate (about four characters a token) until the upstream reports its own count with the last chunk.
+        var characters = request.Instructions?.Length ?? 0;
+        foreach (var message in request.Input)
+        {
+            foreach (var part in message.Parts)
+            {
+                characters += part.Text.Length;
+            }
+        }
+
+        return (characters + 3) / 4;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<GeneratedChunk> GenerateAsync(ResponseRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = _models[request.Model];
+        var turns = _turns[request.Model];
+        await turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var response = await SendAsync(request, options, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new UpstreamSseReader(body, cancellationToken);
+            var started = false;
+            string? finish = null;
+            int? prompt = null, completion = null;
+            while (true)
+            {
+                var (found, chunk) = await ReadChunkAsync(reader, started ? options.StallTimeout : options.FirstTokenTimeout, request.Model, cancellationToken).ConfigureAwait(false);
+                if (!found)
+                {
+                    break;
+                }
+
+                if (chunk.Error is { } error)
+                {
+                    throw new GenerationFailedException("upstream_error", $"The upstream of model '{request.Model}' reported an error mid-stream: {Redact(error, request.Model)}");
+                }
+
+                if (chunk.Content is { Length: > 0 } content)
+                {
+                    started = true;
+                    yield return new GeneratedChunk(content, EndsToken: true);
+                }
+
+                finish = chunk.FinishReason ?? finish;
+                prompt = chunk.PromptTokens ?? prompt;
+                completion = chunk.CompletionTokens ?? completion;
+            }
+
+            if (finish is null)
+            {
+                throw new GenerationFailedException("upstream_error", $"The upstream of model '{request.Model}' closed the stream before its last chunk (no finish_reason).");
+            }
+
+            var incomplete = finish switch
+            {
+                "length" => "max_output_tokens",
+                "content_filter" => "content_filter",
+                _ => null,
+            };
+            yield return new GeneratedChunk(ReadOnlyMemory<byte>.Empty, EndsToken: false, new GenerationEnd(incomplete, prompt, completion));
+        }
+        finally
+        {
+            turns.Release();
+        }
+    }
+
+    // The next chunk, or false at [DONE] or the end of the stream; every way the upstream can break becomes a failure that says how.
+    private async Task<(bool Found, ChatCompletionChunk Chunk)> ReadChunkAsync(UpstreamSseReader reader, TimeSpan timeout, string model, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> data;
+        try
+        {
+            (var found, data) = await reader.ReadDataAsync(timeout).ConfigureAwait(false);
+            if (!found || data.Span.SequenceEqual("[DONE]"u8))
+            {
+                return (false, default);
+            }
+        }
+        catch (OperationCanceledException) when (reader.TimedOut)
+        {
+            throw new GenerationFailedException("upstream_timeout", $"The upstream of model '{model}' sent nothing for {timeout.TotalSeconds:0.###} s.");
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new GenerationFailedException("upstream_error", $"The connection to the upstream of model '{model}' broke: {e.Message}");
+        }
+
+        try
+        {
+            return (true, ChatCompletionChunk.Parse(data));
+        }
+        catch (JsonException e)
+        {
+            throw new GenerationFailedException("upstream_error", $"The upstream of model '{model}' sent a chunk that is not JSON: {e.Message}");
+        }
+    }
+
+    // Sends the request; before any token a refusal that may pass (429, 5xx, no connection) is retried with backoff.
+    private async Task<HttpResponseMessage> SendAsync(ResponseRequest request, UpstreamModelOptions options, CancellationToken cancellationToken)
+    {
+        var client = _clients.CreateClient(ClientName(request.Model));
+        var body = ChatCompletionsRequest.Write(request, options.UpstreamModel ?? request.Model);
+        var url = new Uri(options.BaseUrl!.ToString().TrimEnd('/') + "/chat/completions");
+        for (var attempt = 0; ; attempt++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (_keys[request.Model] is { Length: > 0 } key)
+            {
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+
+            string refusal;
+            TimeSpan? retryAfter = null;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.FirstTokenTimeout);
+            try
+            {
+                var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return response;
+                }
+
+                using (response)
+                {
+                    var text = await ReadErrorAsync(response, deadline.Token).ConfigureAwait(false);
+                    refusal = $"{(int)response.StatusCode} {response.ReasonPhrase}: {Redact(text, request.Model)}";
+                    retryAfter = response.Headers.RetryAfter?.Delta;
+                    if (!Retryable.Contains(response.StatusCode))
+                    {
+                        throw new GenerationFailedException("upstream_rejected", $"The upstream of model '{request.Model}' refused the request ({refusal}).");
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                refusal = $"no answer within {options.FirstTokenTimeout.TotalSeconds:0.###} s";
+            }
+            catch (HttpRequestException e)
+            {
+                refusal = Redact(e.Message, request.Model);
+            }
+
+            if (attempt >= options.MaxRetries)
+            {
+                throw new GenerationFailedException("upstream_unavailable", $"The upstream of model '{request.Model}' did not take the request after {attempt + 1} attempts; the last: {refusal}.");
+            }
+
+            await Task.Delay(Backoff(attempt, retryAfter), _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // 250 ms doubling per attempt up to 8 s, jittered by ±50 %, or what the upstream asked for (up to 30 s).
+    private static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } asked && asked > TimeSpan.Zero)
+        {
+            return asked < TimeSpan.FromSeconds(30) ? asked : TimeSpan.FromSeconds(30);
+        }
+
+        var baseMs = Math.Min(8_000, 250 * (1 << Math.Min(attempt, 5)));
+        return TimeSpan.FromMilliseconds(baseMs * (0.5 + Random.Shared.NextDouble()));
+    }
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.TryGetProperty("error", out var error))
+            {
+                text = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? message.GetString() ?? text : error.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return text.Length > 500 ? text[..500] + "…" : text;
+    }
+
+    // An upstream may quote the key it was given; it never reaches a response, a log or an event.
+    private string Redact(string text, string model) =>
+        _keys[model] is { Length: > 0 } key ? text.Replace(key, "[redacted]", StringComparison.Ordinal) : text;
+}

@@ -1,0 +1,304 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Resumable.Testing;
+
+namespace Resumable.Server.Tests.Upstream;
+
+/// <summary>
+/// A model served by an OpenAI-compatible upstream (Chat Completions, streamed), against a fake upstream on real
+/// Kestrel that streams real SSE bytes: text, usage and statuses, retries before the first token, failures after it,
+/// stalls, cancel, connection reuse, and keys that never show.
+/// </summary>
+public class ChatCompletionsUpstreamTests
+{
+    private const string Model = "fake-gpt";
+    private const string UpstreamKey = "sk-upstream-secret-0123456789";
+
+    private static ResumableAppFactory Server(FakeUpstream fake) => ResumableAppFactory.Create(new Dictionary<string, string?>
+    {
+        [$"Resumable:Models:{Model}:BaseUrl"] = fake.BaseUrl.ToString(),
+        [$"Resumable:Models:{Model}:ApiKey"] = UpstreamKey,
+        [$"Resumable:Models:{Model}:UpstreamModel"] = "gpt-upstream",
+        [$"Resumable:Models:{Model}:StallTimeout"] = "00:00:01",
+        [$"Resumable:Models:{Model}:FirstTokenTimeout"] = "00:00:10",
+        [$"Resumable:Models:{Model}:MaxRetries"] = "2",
+    });
+
+    private static async Task<string> CreateAsync(HttpClient client, object? extra = null)
+    {
+        var response = await client.PostAsJsonAsync("v1/responses", extra ?? new { model = Model, input = "Say hello", background = true });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task StreamedDeltas_SplitInsideACharacter_BecomeWholeTextWithTheUpstreamsUsage()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("Hello"));
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk(" wörld"));
+
+            // One event's bytes in two writes, cut inside the four bytes of the rocket.
+            var rocket = Encoding.UTF8.GetBytes(FakeUpstream.ContentChunk(" 🚀!"));
+            var cut = Array.IndexOf(rocket, (byte)0xF0) + 2;
+            await FakeUpstream.WriteAsync(context, rocket.AsMemory(0, cut));
+            await FakeUpstream.WriteAsync(context, rocket.AsMemory(cut));
+            await FakeUpstream.WriteAsync(context, ": a comment line\n\n" + FakeUpstream.FinishChunk("stop") + FakeUpstream.UsageChunk(11, 3) + "data: [DONE]\n\n");
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var id = await CreateAsync(client, new { model = Model, input = "Say hello", instructions = "Be brief.", temperature = 0.5, top_p = 0.9, max_output_tokens = 64, background = true });
+        var done = await client.WaitForTerminalAsync(id);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("Hello wörld 🚀!", ResponsesApi.OutputText(done));
+        Assert.Equal(11, done.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+        Assert.Equal(3, done.GetProperty("usage").GetProperty("output_tokens").GetInt32());
+        var deltas = (await client.ReadAllEventsAsync(id)).Where(f => f.Event == "response.output_text.delta").Select(f => f.Json.GetProperty("delta").GetString()).ToList();
+        Assert.Equal(["Hello", " wörld", " 🚀!"], deltas);
+
+        // What went upstream: its own model name, the instructions as a system message, the sampling settings, usage asked for.
+        var sent = Assert.Single(fake.Bodies);
+        Assert.Equal("gpt-upstream", sent.GetProperty("model").GetString());
+        Assert.Equal("system", sent.GetProperty("messages")[0].GetProperty("role").GetString());
+        Assert.Equal("Be brief.", sent.GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.Equal("user", sent.GetProperty("messages")[1].GetProperty("role").GetString());
+        Assert.Equal("Say hello", sent.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.True(sent.GetProperty("stream").GetBoolean());
+        Assert.True(sent.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+        Assert.Equal(0.5, sent.GetProperty("temperature").GetDouble());
+        Assert.Equal(0.9, sent.GetProperty("top_p").GetDouble());
+        Assert.Equal(64, sent.GetProperty("max_tokens").GetInt32());
+        Assert.Equal($"Bearer {UpstreamKey}", Assert.Single(fake.Authorizations));
+    }
+
+    [Theory]
+    [InlineData("length", "max_output_tokens")]
+    [InlineData("content_filter", "content_filter")]
+    public async Task FinishReason_StoppingShort_EndsIncompleteWithItsReason(string finishReason, string incompleteReason)
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = (context, _) => FakeUpstream.StreamAsync(context, ["cut ", "short"], finishReason);
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("incomplete", done.GetProperty("status").GetString());
+        Assert.Equal(incompleteReason, done.GetProperty("incomplete_details").GetProperty("reason").GetString());
+        Assert.Equal("cut short", ResponsesApi.OutputText(done));
+    }
+
+    [Fact]
+    public async Task TooManyRequestsThenSuccess_IsRetriedBeforeTheFirstToken()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, index) =>
+        {
+            if (index == 0)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "0";
+                await context.Response.WriteAsJsonAsync(new { error = new { message = "Rate limit reached", type = "requests" } });
+                return;
+            }
+
+            await FakeUpstream.StreamAsync(context, ["after ", "a retry"], "stop");
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("after a retry", ResponsesApi.OutputText(done));
+        Assert.Equal(2, fake.Requests);
+    }
+
+    [Fact]
+    public async Task ServerErrorsPastTheRetryBudget_FailWithTheUpstreamsReason()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "model is loading" } });
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_unavailable", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("model is loading", done.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, fake.Requests);
+    }
+
+    [Fact]
+    public async Task FailureMidStream_EndsFailedWithThePartialOutputAndTheReason()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("partial "));
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("output"));
+            await FakeUpstream.WriteAsync(context, "data: {\"error\":{\"message\":\"the GPU fell over\",\"type\":\"server_error\"}}\n\n");
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_error", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("the GPU fell over", done.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("partial output", ResponsesApi.OutputText(done));
+        Assert.Equal(1, fake.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UpstreamGoneBeforeItsLastChunk_EndsFailedWithThePartialOutput(bool abortConnection)
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("half a "));
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("thought"));
+            if (abortConnection)
+            {
+                context.Abort();
+            }
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_error", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("half a thought", ResponsesApi.OutputText(done));
+    }
+
+    [Fact]
+    public async Task SilentUpstream_EndsFailedAfterTheStallTimeout_AndIsAborted()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("and then "));
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_timeout", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("and then ", ResponsesApi.OutputText(done));
+        await Eventually.UntilAsync(() => Task.FromResult(fake.Aborted == 1), "the upstream request to be aborted");
+    }
+
+    [Fact]
+    public async Task Cancel_AbortsTheUpstreamRequestAtOnce()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("long "));
+            streaming.TrySetResult();
+            while (true)
+            {
+                await Task.Delay(200, context.RequestAborted);
+                await FakeUpstream.WriteAsync(context, ": still thinking\n\n");
+            }
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await streaming.Task.WaitAsync(Eventually.HangBound);
+        await client.WaitForStatusAsync(id, "in_progress");
+
+        var cancelled = await client.PostAsync($"v1/responses/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("cancelled", JsonDocument.Parse(await cancelled.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        await Eventually.UntilAsync(() => Task.FromResult(fake.Aborted == 1), "the upstream request to be aborted");
+    }
+
+    [Fact]
+    public async Task FiftySequentialResponses_UseOneUpstreamConnection()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = (context, index) => FakeUpstream.StreamAsync(context, [$"answer {index}"], "stop");
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        for (var i = 0; i < 50; i++)
+        {
+            var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+            Assert.Equal($"answer {i}", ResponsesApi.OutputText(done));
+        }
+
+        Assert.Equal(50, fake.Requests);
+        Assert.Equal(1, fake.Connections);
+    }
+
+    [Fact]
+    public async Task UpstreamRefusal_FailsWithItsReason_AndNeverShowsTheKey()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"Incorrect API key provided: {UpstreamKey}." } });
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var id = await CreateAsync(client);
+        var done = await client.WaitForTerminalAsync(id);
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_rejected", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("Incorrect API key provided", done.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, fake.Requests);
+        using var admin = server.CreateApiClient(TestKeys.Admin);
+        foreach (var text in new[] { done.GetRawText(), Encoding.UTF8.GetString(ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id))), await admin.GetStringAsync($"admin/responses/{id}") })
+        {
+            Assert.DoesNotContain(UpstreamKey, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownModel_IsRefusedWith400InTheOpenAIShape()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var response = await client.PostAsJsonAsync("v1/responses", new { model = "no-such-model", input = "hi" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("model", error.GetProperty("param").GetString());
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
+        Assert.Equal(0, fake.Requests);
+    }
+}

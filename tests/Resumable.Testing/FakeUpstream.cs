@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Resumable.Testing;
+
+/// <summary>
+/// An OpenAI-compatible model server on real Kestrel on a free loopback port: <c>POST /v1/chat/completions</c> runs
+/// the test's <see cref="Handler"/>, which streams real SSE bytes (helpers below) or fails as the test wants. It counts
+/// TCP connections and requests, keeps every request body, and notes requests whose client went away.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _connections;
+    private int _requests;
+    private int _aborted;
+
+    private FakeUpstream(WebApplication app, int port)
+    {
+        _app = app;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/v1");
+    }
+
+    /// <summary>What the fake does for request number N (from 0).</summary>
+    public Func<HttpContext, int, Task> Handler { get; set; } = static (context, _) => StreamAsync(context, ["Hello"], "stop");
+
+    /// <summary>Its API base, as a model's <c>BaseUrl</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>TCP connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Requests received so far.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests whose client aborted them before the handler finished.</summary>
+    public int Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>The JSON body of every request, in order.</summary>
+    public ConcurrentQueue<JsonElement> Bodies { get; } = new();
+
+    /// <summary>The <c>Authorization</c> header of every request, in order.</summary>
+    public ConcurrentQueue<string?> Authorizations { get; } = new();
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var port = FreeTcpPort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        FakeUpstream? fake = null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Use(next => async connection =>
+        {
+            Interlocked.Increment(ref fake!._connections);
+            await next(connection);
+        })));
+        var app = builder.Build();
+        fake = new FakeUpstream(app, port);
+        app.MapPost("/v1/chat/completions", async context =>
+        {
+            var index = Interlocked.Increment(ref fake._requests) - 1;
+            fake.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            using (var body = await JsonDocument.ParseAsync(context.Request.Body))
+            {
+                fake.Bodies.Enqueue(body.RootElement.Clone());
+            }
+
+            try
+            {
+                await fake.Handler(context, index);
+            }
+            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+            {
+            }
+
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref fake._aborted);
+            }
+        });
+        await app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>Streams <paramref name="deltas"/> as content chunks, then the finish reason, usage and <c>[DONE]</c>.</summary>
+    public static async Task StreamAsync(HttpContext context, IEnumerable<string> deltas, string finishReason, int promptTokens = 7, int? completionTokens = null)
+    {
+        var count = 0;
+        StartStream(context);
+        foreach (var delta in deltas)
+        {
+            await WriteAsync(context, ContentChunk(delta));
+            count++;
+        }
+
+        await WriteAsync(context, FinishChunk(finishReason));
+        await WriteAsync(context, UsageChunk(promptTokens, completionTokens ?? count));
+        await WriteAsync(context, "data: [DONE]\n\n");
+    }
+
+    /// <summary>Sets the status and headers of a stream.</summary>
+    public static void StartStream(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+    }
+
+    /// <summary>Writes raw text and flushes it, so it leaves at once as its own piece.</summary>
+    public static async Task WriteAsync(HttpContext context, string text) => await WriteAsync(context, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes raw bytes and flushes them.</summary>
+    public static async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> bytes)
+    {
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>An SSE event carrying a content delta.</summary>
+    public static string ContentChunk(string delta) =>
+        "data: " + JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", choices = new[] { new { index = 0, delta = new { content = delta }, finish_reason = (string?)null } } }) + "\n\n";
+
+    /// <summary>An SSE event carrying the finish reason.</summary>
+    public static string FinishChunk(string reason) =>
+        "data: " + JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", choices = new[] { new { index = 0, delta = new { }, finish_reason = reason } } }) + "\n\n";
+
+    /// <summary>The usage event (<c>stream_options.include_usage</c>): no choices, the counts.</summary>
+    public static string UsageChunk(int promptTokens, int completionTokens) =>
+        "data: " + JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", choices = Array.Empty<object>(), usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens } }) + "\n\n";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
