@@ -172,11 +172,15 @@ public class ChatCompletionsUpstreamTests
     public async Task UpstreamGoneBeforeItsLastChunk_EndsFailedWithThePartialOutput(bool abortConnection)
     {
         await using var fake = await FakeUpstream.StartAsync();
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         fake.Handler = async (context, _) =>
         {
             FakeUpstream.StartStream(context);
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("half a "));
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("thought"));
+
+            // Gone only once the text has arrived: an abort can drop bytes still on their way out.
+            await received.Task.WaitAsync(context.RequestAborted);
             if (abortConnection)
             {
                 context.Abort();
@@ -184,12 +188,16 @@ public class ChatCompletionsUpstreamTests
         };
         await using var server = Server(fake);
         using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await Eventually.UntilAsync(async () => ResponsesApi.OutputText(await client.GetJsonAsync($"v1/responses/{id}")) == "half a thought", "the partial text to arrive");
+        received.SetResult();
 
-        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+        var done = await client.WaitForTerminalAsync(id);
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("upstream_error", done.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal("half a thought", ResponsesApi.OutputText(done));
+        Assert.Equal(1, fake.Requests);
     }
 
     [Fact]
@@ -283,6 +291,73 @@ public class ChatCompletionsUpstreamTests
         foreach (var text in new[] { done.GetRawText(), Encoding.UTF8.GetString(ResponsesApi.RawBytes(await client.ReadAllEventsAsync(id))), await admin.GetStringAsync($"admin/responses/{id}") })
         {
             Assert.DoesNotContain(UpstreamKey, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ResumeAfterEveryEvent_DeliversExactlyTheRestOfTheStream()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = (context, _) => FakeUpstream.StreamAsync(context, ["one ", "two ", "três ", "四 ", "🖐"], "stop");
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await client.WaitForTerminalAsync(id);
+
+        var whole = await client.ReadAllEventsAsync(id);
+        Assert.Equal("response.completed", whole[^1].Event);
+        foreach (var cut in whole.Take(whole.Count - 1))
+        {
+            var rest = await client.ReadAllEventsAsync(id, startingAfter: cut.SequenceNumber);
+            Assert.Equal(ResponsesApi.RawBytes(whole.SkipWhile(f => f.SequenceNumber <= cut.SequenceNumber)), ResponsesApi.RawBytes(rest));
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimit_QueuesResponsesInsteadOfOverloadingTheUpstream()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        var running = 0;
+        var most = 0;
+        fake.Handler = async (context, index) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            try
+            {
+                FakeUpstream.StartStream(context);
+                await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk($"r{index} "));
+                await Task.Delay(50, context.RequestAborted);
+                await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("done") + FakeUpstream.FinishChunk("stop") + "data: [DONE]\n\n");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        };
+        await using var server = ResumableAppFactory.Create(new Dictionary<string, string?>
+        {
+            [$"Resumable:Models:{Model}:BaseUrl"] = fake.BaseUrl.ToString(),
+            [$"Resumable:Models:{Model}:MaxConcurrency"] = "2",
+        });
+        using var client = server.CreateApiClient();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CreateAsync(client)));
+        foreach (var id in ids)
+        {
+            Assert.Equal("completed", (await client.WaitForTerminalAsync(id)).GetProperty("status").GetString());
+        }
+
+        Assert.Equal(8, fake.Requests);
+        Assert.True(Volatile.Read(ref most) <= 2, $"{most} requests ran against the upstream at once");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var previous && previous != seen)
+        {
+            seen = previous;
         }
     }
 
