@@ -17,14 +17,14 @@ public class ChatCompletionsUpstreamTests
     private const string Model = "fake-gpt";
     private const string UpstreamKey = "sk-upstream-secret-0123456789";
 
-    private static ResumableAppFactory Server(FakeUpstream fake) => ResumableAppFactory.Create(new Dictionary<string, string?>
+    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2") => ResumableAppFactory.Create(new Dictionary<string, string?>
     {
         [$"Resumable:Models:{Model}:BaseUrl"] = fake.BaseUrl.ToString(),
         [$"Resumable:Models:{Model}:ApiKey"] = UpstreamKey,
         [$"Resumable:Models:{Model}:UpstreamModel"] = "gpt-upstream",
         [$"Resumable:Models:{Model}:StallTimeout"] = "00:00:01",
-        [$"Resumable:Models:{Model}:FirstTokenTimeout"] = "00:00:10",
-        [$"Resumable:Models:{Model}:MaxRetries"] = "2",
+        [$"Resumable:Models:{Model}:FirstTokenTimeout"] = firstTokenTimeout,
+        [$"Resumable:Models:{Model}:MaxRetries"] = maxRetries,
     });
 
     private static async Task<string> CreateAsync(HttpClient client, object? extra = null)
@@ -95,6 +95,45 @@ public class ChatCompletionsUpstreamTests
         Assert.Equal("incomplete", done.GetProperty("status").GetString());
         Assert.Equal(incompleteReason, done.GetProperty("incomplete_details").GetProperty("reason").GetString());
         Assert.Equal("cut short", ResponsesApi.OutputText(done));
+    }
+
+    [Fact]
+    public async Task SlowFirstToken_LongerThanTheStallTimeout_IsWaitedForWithinTheFirstTokenTimeout()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            // Headers at once, then a long silence (a queue, a long prompt), longer than the 1 s stall timeout.
+            FakeUpstream.StartStream(context);
+            await context.Response.StartAsync(context.RequestAborted);
+            await Task.Delay(TimeSpan.FromSeconds(1.5), context.RequestAborted);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("worth ") + FakeUpstream.ContentChunk("the wait") + FakeUpstream.FinishChunk("stop") + "data: [DONE]\n\n");
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("worth the wait", ResponsesApi.OutputText(done));
+        Assert.Equal(1, fake.Requests);
+    }
+
+    [Fact]
+    public async Task HungUpstream_ThatNeverAnswers_FailsAfterTheFirstTokenTimeoutOnEveryAttempt_AndIsAborted()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = (context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted);
+        await using var server = Server(fake, firstTokenTimeout: "00:00:00.500", maxRetries: "1");
+        using var client = server.CreateApiClient();
+
+        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("upstream_unavailable", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("no answer within 0.5 s", done.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, fake.Requests);
+        await Eventually.UntilAsync(() => Task.FromResult(fake.Aborted == 2), "both attempts to be aborted");
     }
 
     [Fact]
