@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Resumable.Testing;
 
 /// <summary>
-/// An OpenAI-compatible model server on real Kestrel on a free loopback port: <c>POST /v1/chat/completions</c> runs
-/// the test's <see cref="Handler"/>, which streams real SSE bytes (helpers below) or fails as the test wants. It counts
+/// An OpenAI-compatible model server on real Kestrel on a free loopback port: <c>POST /v1/chat/completions</c> and
+/// <c>POST /v1/responses</c> run the test's <see cref="Handler"/>, which streams real SSE bytes (helpers below) or fails as the test wants. It counts
 /// TCP connections and requests, keeps every request body, and notes requests whose client went away.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
@@ -42,6 +42,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Requests whose client aborted them before the handler finished.</summary>
     public int Aborted => Volatile.Read(ref _aborted);
 
+    /// <summary>Exceptions the test's handler threw (each also answered 500).</summary>
+    public ConcurrentQueue<Exception> Failures { get; } = new();
+
     /// <summary>The JSON body of every request, in order.</summary>
     public ConcurrentQueue<JsonElement> Bodies { get; } = new();
 
@@ -61,7 +64,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         })));
         var app = builder.Build();
         fake = new FakeUpstream(app, port);
-        app.MapPost("/v1/chat/completions", async context =>
+        RequestDelegate serve = async context =>
         {
             var index = Interlocked.Increment(ref fake._requests) - 1;
             fake.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
@@ -77,12 +80,20 @@ public sealed class FakeUpstream : IAsyncDisposable
             catch (Exception) when (context.RequestAborted.IsCancellationRequested)
             {
             }
+            catch (Exception e)
+            {
+                // A handler that throws is a broken test; it shows as a 500 upstream and here.
+                fake.Failures.Enqueue(e);
+                throw;
+            }
 
             if (context.RequestAborted.IsCancellationRequested)
             {
                 Interlocked.Increment(ref fake._aborted);
             }
-        });
+        };
+        app.MapPost("/v1/chat/completions", serve);
+        app.MapPost("/v1/responses", serve);
         await app.StartAsync();
         return fake;
     }
@@ -131,6 +142,17 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>The usage event (<c>stream_options.include_usage</c>): no choices, the counts.</summary>
     public static string UsageChunk(int promptTokens, int completionTokens) =>
         "data: " + JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", choices = Array.Empty<object>(), usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens } }) + "\n\n";
+
+    /// <summary>A Responses API streaming event (<c>event:</c> and <c>data:</c> lines) of <paramref name="type"/> with <paramref name="fields"/>.</summary>
+    public static string ResponsesEvent(string type, object fields)
+    {
+        var json = JsonSerializer.SerializeToNode(fields)!.AsObject();
+        json.Insert(0, "type", type);
+        return $"event: {type}\ndata: {json.ToJsonString()}\n\n";
+    }
+
+    /// <summary>A Responses API text delta.</summary>
+    public static string ResponsesDelta(string delta) => ResponsesEvent("response.output_text.delta", new { item_id = "msg_1", output_index = 0, content_index = 0, delta });
 
     public async ValueTask DisposeAsync()
     {

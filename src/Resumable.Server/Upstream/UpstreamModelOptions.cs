@@ -21,7 +21,10 @@ public sealed class UpstreamModelOptions
     /// <summary>The model name the upstream knows; default: the entry's name.</summary>
     public string? UpstreamModel { get; set; }
 
-    /// <summary><c>chat_completions</c> (default): <c>POST {BaseUrl}/chat/completions</c> with <c>stream: true</c>.</summary>
+    /// <summary>
+    /// <c>chat_completions</c> (default): <c>POST {BaseUrl}/chat/completions</c> with <c>stream: true</c>, which every
+    /// compatible server speaks; or <c>responses</c>: <c>POST {BaseUrl}/responses</c> with <c>stream: true</c>.
+    /// </summary>
     public string Protocol { get; set; } = "chat_completions";
 
     /// <summary>How long connecting to the upstream may take. Default 10 seconds.</summary>

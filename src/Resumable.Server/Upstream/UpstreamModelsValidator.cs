@@ -21,9 +21,9 @@ internal sealed class UpstreamModelsValidator : IValidateOptions<Dictionary<stri
                 builder.AddError($"{prefix}:BaseUrl must be an absolute http or https URL (e.g. https://api.openai.com/v1).");
             }
 
-            if (!string.Equals(options.Protocol, "chat_completions", StringComparison.Ordinal))
+            if (options.Protocol is not ("chat_completions" or "responses"))
             {
-                builder.AddError($"{prefix}:Protocol '{options.Protocol}' is not supported; use chat_completions.");
+                builder.AddError($"{prefix}:Protocol '{options.Protocol}' is not known; use chat_completions or responses.");
             }
 
             if (options.ApiKeyEnvironmentVariable is { Length: > 0 } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))

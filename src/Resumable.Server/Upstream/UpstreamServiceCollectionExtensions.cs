@@ -15,11 +15,11 @@ internal static class UpstreamServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Dictionary<string, UpstreamModelOptions>>, UpstreamModelsValidator>());
         services.AddHttpClient();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, UpstreamClientSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGenerator, ChatCompletionsGenerator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGenerator, UpstreamGenerator>());
     }
 
     /// <summary>
-    /// The client of each upstream model (named <see cref="ChatCompletionsGenerator.ClientName"/>): one pooled
+    /// The client of each upstream model (named <see cref="UpstreamGenerator.ClientName"/>): one pooled
     /// handler for the life of the process (it rotates its own connections), so a request never pays a TCP or TLS
     /// handshake while a warm connection exists; HTTP/2 where the upstream offers it, keep-alive pings,
     /// decompression, no redirects, and no client timeout (the generator bounds every wait itself).
@@ -32,8 +32,8 @@ internal static class UpstreamServiceCollectionExtensions
 
         public void Configure(string? name, HttpClientFactoryOptions options)
         {
-            if (name is null || !name.StartsWith(ChatCompletionsGenerator.ClientNamePrefix, StringComparison.Ordinal)
-                || !models.Value.TryGetValue(name[ChatCompletionsGenerator.ClientNamePrefix.Length..], out var model))
+            if (name is null || !name.StartsWith(UpstreamGenerator.ClientNamePrefix, StringComparison.Ordinal)
+                || !models.Value.TryGetValue(name[UpstreamGenerator.ClientNamePrefix.Length..], out var model))
             {
                 return;
             }

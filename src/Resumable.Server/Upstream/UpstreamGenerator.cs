@@ -9,15 +9,15 @@ using Resumable.Core.Responses;
 namespace Resumable.Server.Upstream;
 
 /// <summary>
-/// Serves the models configured under <c>Resumable:Models</c> from their OpenAI-compatible upstreams with the Chat
-/// Completions streaming protocol. Each delta is handed on the moment its line is complete (no token batching); a
+/// Serves the models configured under <c>Resumable:Models</c> from their OpenAI-compatible upstreams, with the Chat
+/// Completions or the Responses streaming protocol (<see cref="IUpstreamProtocol"/>). Each delta is handed on the moment its line is complete (no token batching); a
 /// request refused before its first token (429, 5xx, a failed connection) is retried with backoff and jitter up to
 /// <see cref="UpstreamModelOptions.MaxRetries"/>; after the first token any failure, disconnect or stall ends the
 /// response failed with the partial output kept and the upstream's reason. Cancelling the response aborts the
 /// upstream request at once. At most <see cref="UpstreamModelOptions.MaxConcurrency"/> responses per model run
 /// against the upstream; the others wait for a turn.
 /// </summary>
-internal sealed class ChatCompletionsGenerator : IGenerator
+internal sealed class UpstreamGenerator : IGenerator
 {
     /// <summary>The prefix of the upstream clients' names.</summary>
     public const string ClientNamePrefix = "upstream:";
@@ -31,16 +31,21 @@ internal sealed class ChatCompletionsGenerator : IGenerator
     private readonly Dictionary<string, UpstreamModelOptions> _models;
     private readonly Dictionary<string, SemaphoreSlim> _turns;
     private readonly Dictionary<string, string?> _keys;
+    private readonly Dictionary<string, IUpstreamProtocol> _protocols;
     private readonly IHttpClientFactory _clients;
     private readonly TimeProvider _timeProvider;
 
-    public ChatCompletionsGenerator(IOptions<Dictionary<string, UpstreamModelOptions>> models, IHttpClientFactory clients, TimeProvider timeProvider)
+    public UpstreamGenerator(IOptions<Dictionary<string, UpstreamModelOptions>> models, IHttpClientFactory clients, TimeProvider timeProvider)
     {
         _models = new Dictionary<string, UpstreamModelOptions>(models.Value, StringComparer.Ordinal);
         _turns = _models.ToDictionary(static m => m.Key, static m => new SemaphoreSlim(m.Value.MaxConcurrency, m.Value.MaxConcurrency), StringComparer.Ordinal);
         _keys = _models.ToDictionary(
             static m => m.Key,
             static m => m.Value.ApiKeyEnvironmentVariable is { Length: > 0 } variable ? Environment.GetEnvironmentVariable(variable) : m.Value.ApiKey,
+            StringComparer.Ordinal);
+        _protocols = _models.ToDictionary(
+            static m => m.Key,
+            static m => m.Value.Protocol == "responses" ? (IUpstreamProtocol)new ResponsesProtocol() : new ChatCompletionsProtocol(),
             StringComparer.Ordinal);
         _clients = clients;
         _timeProvider = timeProvider;
@@ -79,12 +84,14 @@ internal sealed class ChatCompletionsGenerator : IGenerator
             using var response = await SendAsync(request, options, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using var reader = new UpstreamSseReader(body, cancellationToken);
+            var protocol = _protocols[request.Model];
             var started = false;
-            string? finish = null;
-            int? prompt = null, completion = null;
+            var finished = false;
+            string? incomplete = null;
+            int? input = null, output = null;
             while (true)
             {
-                var (found, chunk) = await ReadChunkAsync(reader, started ? options.StallTimeout : options.FirstTokenTimeout, request.Model, cancellationToken).ConfigureAwait(false);
+                var (found, chunk) = await ReadChunkAsync(reader, protocol, started ? options.StallTimeout : options.FirstTokenTimeout, request.Model, cancellationToken).ConfigureAwait(false);
                 if (!found)
                 {
                     break;
@@ -101,23 +108,18 @@ internal sealed class ChatCompletionsGenerator : IGenerator
                     yield return new GeneratedChunk(content, EndsToken: true);
                 }
 
-                finish = chunk.FinishReason ?? finish;
-                prompt = chunk.PromptTokens ?? prompt;
-                completion = chunk.CompletionTokens ?? completion;
+                finished |= chunk.Finished;
+                incomplete = chunk.IncompleteReason ?? incomplete;
+                input = chunk.InputTokens ?? input;
+                output = chunk.OutputTokens ?? output;
             }
 
-            if (finish is null)
+            if (!finished)
             {
-                throw new GenerationFailedException("upstream_error", $"The upstream of model '{request.Model}' closed the stream before its last chunk (no finish_reason).");
+                throw new GenerationFailedException("upstream_error", $"The upstream of model '{request.Model}' closed the stream before its last event (no finish reason).");
             }
 
-            var incomplete = finish switch
-            {
-                "length" => "max_output_tokens",
-                "content_filter" => "content_filter",
-                _ => null,
-            };
-            yield return new GeneratedChunk(ReadOnlyMemory<byte>.Empty, EndsToken: false, new GenerationEnd(incomplete, prompt, completion));
+            yield return new GeneratedChunk(ReadOnlyMemory<byte>.Empty, EndsToken: false, new GenerationEnd(incomplete, input, output));
         }
         finally
         {
@@ -126,7 +128,7 @@ internal sealed class ChatCompletionsGenerator : IGenerator
     }
 
     // The next chunk, or false at [DONE] or the end of the stream; every way the upstream can break becomes a failure that says how.
-    private async Task<(bool Found, ChatCompletionChunk Chunk)> ReadChunkAsync(UpstreamSseReader reader, TimeSpan timeout, string model, CancellationToken cancellationToken)
+    private async Task<(bool Found, UpstreamChunk Chunk)> ReadChunkAsync(UpstreamSseReader reader, IUpstreamProtocol protocol, TimeSpan timeout, string model, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> data;
         try
@@ -148,7 +150,7 @@ internal sealed class ChatCompletionsGenerator : IGenerator
 
         try
         {
-            return (true, ChatCompletionChunk.Parse(data));
+            return (true, protocol.Parse(data));
         }
         catch (JsonException e)
         {
@@ -160,8 +162,9 @@ internal sealed class ChatCompletionsGenerator : IGenerator
     private async Task<HttpResponseMessage> SendAsync(ResponseRequest request, UpstreamModelOptions options, CancellationToken cancellationToken)
     {
         var client = _clients.CreateClient(ClientName(request.Model));
-        var body = ChatCompletionsRequest.Write(request, options.UpstreamModel ?? request.Model);
-        var url = new Uri(options.BaseUrl!.ToString().TrimEnd('/') + "/chat/completions");
+        var protocol = _protocols[request.Model];
+        var body = protocol.WriteRequest(request, options.UpstreamModel ?? request.Model);
+        var url = new Uri(options.BaseUrl!.ToString().TrimEnd('/') + protocol.Path);
         for (var attempt = 0; ; attempt++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
