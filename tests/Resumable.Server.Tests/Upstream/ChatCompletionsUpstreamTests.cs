@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Upstream;
@@ -17,15 +18,18 @@ public class ChatCompletionsUpstreamTests
     private const string Model = "fake-gpt";
     private const string UpstreamKey = "sk-upstream-secret-0123456789";
 
-    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2") => ResumableAppFactory.Create(new Dictionary<string, string?>
+    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2", bool everyLog = false) => ResumableAppFactory.Create(
+        new Dictionary<string, string?>
     {
+        ["Logging:LogLevel:Default"] = everyLog ? "Trace" : "Warning",
         [$"Resumable:Models:{Model}:BaseUrl"] = fake.BaseUrl.ToString(),
         [$"Resumable:Models:{Model}:ApiKey"] = UpstreamKey,
         [$"Resumable:Models:{Model}:UpstreamModel"] = "gpt-upstream",
         [$"Resumable:Models:{Model}:StallTimeout"] = "00:00:01",
         [$"Resumable:Models:{Model}:FirstTokenTimeout"] = firstTokenTimeout,
         [$"Resumable:Models:{Model}:MaxRetries"] = maxRetries,
-    });
+    },
+        services => services.AddFakeLogging());
 
     private static async Task<string> CreateAsync(HttpClient client, object? extra = null)
     {
@@ -290,6 +294,27 @@ public class ChatCompletionsUpstreamTests
     }
 
     [Fact]
+    public async Task Delete_AbortsTheUpstreamRequestAtOnce()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("going "));
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await Eventually.UntilAsync(async () => ResponsesApi.OutputText(await client.GetJsonAsync($"v1/responses/{id}")) == "going ", "the first delta");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"v1/responses/{id}")).StatusCode);
+
+        await Eventually.UntilAsync(() => Task.FromResult(fake.Aborted == 1), "the upstream request to be aborted");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task FiftySequentialResponses_UseOneUpstreamConnection()
     {
         await using var fake = await FakeUpstream.StartAsync();
@@ -316,7 +341,7 @@ public class ChatCompletionsUpstreamTests
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new { error = new { message = $"Incorrect API key provided: {UpstreamKey}." } });
         };
-        await using var server = Server(fake);
+        await using var server = Server(fake, everyLog: true);
         using var client = server.CreateApiClient();
 
         var id = await CreateAsync(client);
@@ -324,6 +349,11 @@ public class ChatCompletionsUpstreamTests
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("upstream_rejected", done.GetProperty("error").GetProperty("code").GetString());
+
+        // Not in any log line either, at any level (the HTTP client's own trace of the request's headers included).
+        var logs = server.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.NotEmpty(logs);
+        Assert.All(logs, record => Assert.DoesNotContain(UpstreamKey, record.Message + record.Exception, StringComparison.Ordinal));
         Assert.Contains("Incorrect API key provided", done.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, fake.Requests);
         using var admin = server.CreateApiClient(TestKeys.Admin);
