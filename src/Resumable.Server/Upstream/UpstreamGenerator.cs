@@ -159,6 +159,8 @@ internal sealed class UpstreamGenerator : IGenerator
     }
 
     // Sends the request; before any token a refusal that may pass (429, 5xx, no connection) is retried with backoff.
+    // A loop of its own rather than a resilience handler in the client's pipeline: the failure it ends in quotes the
+    // upstream's last refusal (its body, with the key redacted), and the budget and timeout are the model's options.
     private async Task<HttpResponseMessage> SendAsync(ResponseRequest request, UpstreamModelOptions options, CancellationToken cancellationToken)
     {
         var client = _clients.CreateClient(ClientName(request.Model));
