@@ -1,10 +1,12 @@
 using System.Globalization;
 using Resumable.LoadTest;
 
-// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only | --cluster]
+// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only | --cluster | --upstream]
 // Runs durability None, Async and Sync side by side on this machine, then cold resumes and idle readers;
 // prints Markdown and, with --out, writes results.md and the SVG charts there. --cluster instead runs two nodes
 // sharing a host redis-server and compares reading a response from its own node with reading it through the other.
+// --upstream instead serves a model from a fake OpenAI-compatible upstream in this process and compares reading its
+// streams directly with reading them through the server.
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
@@ -29,6 +31,20 @@ if (args.Contains("--cluster"))
         Directory.CreateDirectory(outDirectory);
         await File.WriteAllTextAsync(Path.Combine(outDirectory, "cluster.md"), cluster);
         Console.Error.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDirectory, "cluster.md"))}");
+    }
+
+    return;
+}
+
+if (args.Contains("--upstream"))
+{
+    var upstream = UpstreamReport.Markdown(await UpstreamScenarios.RunAsync(quick ? UpstreamSettings.Quick : UpstreamSettings.Full));
+    Console.WriteLine(upstream);
+    if (outDirectory is not null)
+    {
+        Directory.CreateDirectory(outDirectory);
+        await File.WriteAllTextAsync(Path.Combine(outDirectory, "upstream.md"), upstream);
+        Console.Error.WriteLine($"wrote {Path.GetFullPath(Path.Combine(outDirectory, "upstream.md"))}");
     }
 
     return;
