@@ -68,13 +68,13 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             var index = Interlocked.Increment(ref fake._requests) - 1;
             fake.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
-            using (var body = await JsonDocument.ParseAsync(context.Request.Body))
-            {
-                fake.Bodies.Enqueue(body.RootElement.Clone());
-            }
-
             try
             {
+                using (var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))
+                {
+                    fake.Bodies.Enqueue(body.RootElement.Clone());
+                }
+
                 await fake.Handler(context, index);
             }
             catch (Exception) when (context.RequestAborted.IsCancellationRequested)
@@ -86,10 +86,13 @@ public sealed class FakeUpstream : IAsyncDisposable
                 fake.Failures.Enqueue(e);
                 throw;
             }
-
-            if (context.RequestAborted.IsCancellationRequested)
+            finally
             {
-                Interlocked.Increment(ref fake._aborted);
+                // Wherever the client left (while its body was read, or during the handler), it is counted.
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref fake._aborted);
+                }
             }
         };
         app.MapPost("/v1/chat/completions", serve);
@@ -112,6 +115,16 @@ public sealed class FakeUpstream : IAsyncDisposable
         await WriteAsync(context, FinishChunk(finishReason));
         await WriteAsync(context, UsageChunk(promptTokens, completionTokens ?? count));
         await WriteAsync(context, "data: [DONE]\n\n");
+    }
+
+    /// <summary>Holds the request open, sending nothing more, until its client aborts it (as a hung or stalled upstream).</summary>
+    public static async Task UntilAbortedAsync(HttpContext context)
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
+        {
+            await aborted.Task;
+        }
     }
 
     /// <summary>Sets the status and headers of a stream.</summary>

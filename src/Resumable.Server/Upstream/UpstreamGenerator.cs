@@ -83,7 +83,7 @@ internal sealed class UpstreamGenerator : IGenerator
         {
             using var response = await SendAsync(request, options, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var reader = new UpstreamSseReader(body, cancellationToken);
+            using var reader = new UpstreamSseReader(body, _timeProvider, cancellationToken);
             var protocol = _protocols[request.Model];
             var started = false;
             var finished = false;
@@ -179,11 +179,12 @@ internal sealed class UpstreamGenerator : IGenerator
 
             string refusal;
             TimeSpan? retryAfter = null;
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.FirstTokenTimeout);
+            // On the server's clock, as every other wait of the generator.
+            using var deadline = new CancellationTokenSource(options.FirstTokenTimeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return response;
@@ -191,7 +192,7 @@ internal sealed class UpstreamGenerator : IGenerator
 
                 using (response)
                 {
-                    var text = await ReadErrorAsync(response, deadline.Token).ConfigureAwait(false);
+                    var text = await ReadErrorAsync(response, linked.Token).ConfigureAwait(false);
                     refusal = $"{(int)response.StatusCode} {response.ReasonPhrase}: {Redact(text, request.Model)}";
                     retryAfter = response.Headers.RetryAfter?.Delta;
                     if (!Retryable.Contains(response.StatusCode))

@@ -5,17 +5,31 @@ namespace Resumable.Server.Upstream;
 /// <summary>
 /// Reads the <c>data:</c> payloads of an upstream's Server-Sent Events stream as bytes, line by line, so that a
 /// character split across network reads is only ever decoded whole (by the JSON reader, from a complete line).
-/// Each read waits at most the timeout it is given: an upstream that goes silent is noticed, not waited for.
+/// Each read waits at most the timeout it is given, on the server's clock: an upstream that goes silent is noticed,
+/// not waited for.
 /// </summary>
-internal sealed class UpstreamSseReader(Stream stream, CancellationToken cancellationToken) : IDisposable
+internal sealed class UpstreamSseReader : IDisposable
 {
-    private readonly CancellationTokenSource _timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    private readonly Stream _stream;
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenSource _timeout = new();
+    private readonly CancellationTokenSource _read;
+    private readonly ITimer _timer;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _start;
     private int _end;
 
+    public UpstreamSseReader(Stream stream, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        _stream = stream;
+        _cancellationToken = cancellationToken;
+        // One timer from the server's clock, moved before each read, rather than a timer per read.
+        _timer = timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), _timeout, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+    }
+
     /// <summary>Whether the last read ended because the upstream was silent for its whole timeout.</summary>
-    public bool TimedOut => _timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+    public bool TimedOut => _timeout.IsCancellationRequested && !_cancellationToken.IsCancellationRequested;
 
     /// <summary>The payload of the next <c>data:</c> line, or false at the end of the stream. Valid until the next call.</summary>
     public async ValueTask<(bool Found, ReadOnlyMemory<byte> Data)> ReadDataAsync(TimeSpan timeout)
@@ -57,9 +71,9 @@ internal sealed class UpstreamSseReader(Stream stream, CancellationToken cancell
                 _buffer = larger;
             }
 
-            _timeout.CancelAfter(timeout);
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), _timeout.Token).ConfigureAwait(false);
-            _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), _read.Token).ConfigureAwait(false);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (read == 0)
             {
                 return (false, default);
@@ -71,6 +85,8 @@ internal sealed class UpstreamSseReader(Stream stream, CancellationToken cancell
 
     public void Dispose()
     {
+        _timer.Dispose();
+        _read.Dispose();
         _timeout.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Resumable.Testing;
 
 namespace Resumable.Server.Tests.Upstream;
@@ -18,7 +19,7 @@ public class ChatCompletionsUpstreamTests
     private const string Model = "fake-gpt";
     private const string UpstreamKey = "sk-upstream-secret-0123456789";
 
-    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2", bool everyLog = false) => ResumableAppFactory.Create(
+    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2", bool everyLog = false, FakeTimeProvider? clock = null) => ResumableAppFactory.Create(
         new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Default"] = everyLog ? "Trace" : "Warning",
@@ -29,7 +30,28 @@ public class ChatCompletionsUpstreamTests
         [$"Resumable:Models:{Model}:FirstTokenTimeout"] = firstTokenTimeout,
         [$"Resumable:Models:{Model}:MaxRetries"] = maxRetries,
     },
-        services => services.AddFakeLogging());
+        services =>
+        {
+            services.AddFakeLogging();
+            if (clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(clock);
+            }
+        });
+
+    // Moves the server's clock on by a step per look until the response is terminal: a timeout fires when the
+    // clock passes it, whenever its timer was set.
+    private static async Task<JsonElement> AdvanceUntilTerminalAsync(HttpClient client, FakeTimeProvider clock, string id, TimeSpan step)
+    {
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                clock.Advance(step);
+                return (await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() is "completed" or "failed" or "incomplete" or "cancelled";
+            },
+            $"{id} to reach a terminal status as the clock moves");
+        return await client.GetJsonAsync($"v1/responses/{id}");
+    }
 
     private static async Task<string> CreateAsync(HttpClient client, object? extra = null)
     {
@@ -105,18 +127,40 @@ public class ChatCompletionsUpstreamTests
     public async Task SlowFirstToken_LongerThanTheStallTimeout_IsWaitedForWithinTheFirstTokenTimeout()
     {
         await using var fake = await FakeUpstream.StartAsync();
+        var firstToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var headersSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         fake.Handler = async (context, _) =>
         {
-            // Headers at once, then a long silence (a queue, a long prompt), longer than the 1 s stall timeout.
+            // Headers at once, then silence (a queue, a long prompt) until the test has moved the clock on.
             FakeUpstream.StartStream(context);
             await context.Response.StartAsync(context.RequestAborted);
-            await Task.Delay(TimeSpan.FromSeconds(1.5), context.RequestAborted);
+
+            // Out on the wire now (StartAsync alone leaves them in Kestrel's buffer): the client is reading the body.
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            headersSent.TrySetResult();
+            await firstToken.Task.WaitAsync(context.RequestAborted);
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("worth ") + FakeUpstream.ContentChunk("the wait") + FakeUpstream.FinishChunk("stop") + "data: [DONE]\n\n");
         };
-        await using var server = Server(fake);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = Server(fake, clock: clock);
         using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await headersSent.Task.WaitAsync(Eventually.HangBound);
 
-        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+        // Nine times the 1 s stall timeout passes in silence, within the 10 s for a first token.
+        var silent = TimeSpan.Zero;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(500));
+                silent += TimeSpan.FromMilliseconds(500);
+                Assert.Equal("in_progress", (await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString());
+                return silent >= TimeSpan.FromSeconds(9);
+            },
+            "nine seconds of silence on the server's clock");
+        firstToken.SetResult();
+
+        var done = await client.WaitForTerminalAsync(id);
 
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal("worth the wait", ResponsesApi.OutputText(done));
@@ -127,11 +171,12 @@ public class ChatCompletionsUpstreamTests
     public async Task HungUpstream_ThatNeverAnswers_FailsAfterTheFirstTokenTimeoutOnEveryAttempt_AndIsAborted()
     {
         await using var fake = await FakeUpstream.StartAsync();
-        fake.Handler = (context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted);
-        await using var server = Server(fake, firstTokenTimeout: "00:00:00.500", maxRetries: "1");
+        fake.Handler = (context, _) => FakeUpstream.UntilAbortedAsync(context);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = Server(fake, firstTokenTimeout: "00:00:00.500", maxRetries: "1", clock: clock);
         using var client = server.CreateApiClient();
 
-        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+        var done = await AdvanceUntilTerminalAsync(client, clock, await CreateAsync(client), TimeSpan.FromMilliseconds(600));
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("upstream_unavailable", done.GetProperty("error").GetProperty("code").GetString());
@@ -251,12 +296,15 @@ public class ChatCompletionsUpstreamTests
         {
             FakeUpstream.StartStream(context);
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("and then "));
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            await FakeUpstream.UntilAbortedAsync(context);
         };
-        await using var server = Server(fake);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = Server(fake, clock: clock);
         using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
+        await Eventually.UntilAsync(async () => ResponsesApi.OutputText(await client.GetJsonAsync($"v1/responses/{id}")) == "and then ", "the first delta");
 
-        var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+        var done = await AdvanceUntilTerminalAsync(client, clock, id, TimeSpan.FromMilliseconds(1_100));
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("upstream_timeout", done.GetProperty("error").GetProperty("code").GetString());
@@ -274,11 +322,7 @@ public class ChatCompletionsUpstreamTests
             FakeUpstream.StartStream(context);
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("long "));
             streaming.TrySetResult();
-            while (true)
-            {
-                await Task.Delay(200, context.RequestAborted);
-                await FakeUpstream.WriteAsync(context, ": still thinking\n\n");
-            }
+            await FakeUpstream.UntilAbortedAsync(context);
         };
         await using var server = Server(fake);
         using var client = server.CreateApiClient();
@@ -301,7 +345,7 @@ public class ChatCompletionsUpstreamTests
         {
             FakeUpstream.StartStream(context);
             await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("going "));
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            await FakeUpstream.UntilAbortedAsync(context);
         };
         await using var server = Server(fake);
         using var client = server.CreateApiClient();
@@ -388,15 +432,17 @@ public class ChatCompletionsUpstreamTests
         await using var fake = await FakeUpstream.StartAsync();
         var running = 0;
         var most = 0;
+        var release = new SemaphoreSlim(0);
         fake.Handler = async (context, index) =>
         {
-            var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref most, now);
+            InterlockedMax(ref most, Interlocked.Increment(ref running));
             try
             {
                 FakeUpstream.StartStream(context);
                 await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk($"r{index} "));
-                await Task.Delay(50, context.RequestAborted);
+
+                // Each request is held until the test lets one go, so the limit is reached, not just never passed.
+                await release.WaitAsync(context.RequestAborted);
                 await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk("done") + FakeUpstream.FinishChunk("stop") + "data: [DONE]\n\n");
             }
             finally
@@ -412,6 +458,13 @@ public class ChatCompletionsUpstreamTests
         using var client = server.CreateApiClient();
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CreateAsync(client)));
+        for (var left = 8; left > 0; left--)
+        {
+            var expected = Math.Min(2, left);
+            await Eventually.UntilAsync(() => Task.FromResult(Volatile.Read(ref running) == expected && fake.Requests == 8 - left + expected), $"{expected} requests to be running upstream");
+            release.Release();
+        }
+
         foreach (var id in ids)
         {
             Assert.Equal("completed", (await client.WaitForTerminalAsync(id)).GetProperty("status").GetString());

@@ -12,13 +12,16 @@ public class UpstreamCrashTests
     public async Task Sigkill_DuringAnUpstreamResponse_EndsItFailedAfterRestart_ReplaysWhatWasDurable_AndSendsNothingUpstreamAgain()
     {
         await using var fake = await FakeUpstream.StartAsync();
+        // The upstream sends its next token each time the test has read an event: it streams until the kill, and
+        // never far ahead of the reader.
+        var next = new SemaphoreSlim(0);
         fake.Handler = async (context, _) =>
         {
             FakeUpstream.StartStream(context);
             for (var i = 0; ; i++)
             {
                 await FakeUpstream.WriteAsync(context, FakeUpstream.ContentChunk($"token{i} "));
-                await Task.Delay(5, context.RequestAborted);
+                await next.WaitAsync(context.RequestAborted);
             }
         };
         using var directory = new TempDirectory("upstream-crash");
@@ -46,6 +49,7 @@ public class UpstreamCrashTests
                 while (seen.Count < 40 && await reader.ReadEventAsync() is { } frame)
                 {
                     seen.Add(frame);
+                    next.Release();
                 }
 
                 server.Kill();
