@@ -166,7 +166,6 @@ rm -rf artifacts/server
 if ! dotnet publish src/Resumable.Server -c Release --no-build -o artifacts/server -nologo -clp:ErrorsOnly >/dev/null; then
   finish "0 passed, 1 failed" 1
 fi
-export RESUMABLE_PUBLISH_DIR="$root/artifacts/server"
 
 results="$root/TestResults"
 rm -rf "$results"

@@ -49,10 +49,6 @@ internal sealed partial class RedisCursorPublisher(
     // The loop's own: id -> tenant of every response whose index entries (tenant set, owner hash) were written.
     private readonly Dictionary<string, string> _indexed = new(StringComparer.Ordinal);
 
-    /// <summary>How many rounds were sent (batches and full republications), for tests and benchmarks.</summary>
-    public long Rounds => Interlocked.Read(ref _rounds);
-
-    private long _rounds;
 
     /// <inheritdoc />
     public void Committed(ReadOnlySpan<string> forgotten, ReadOnlySpan<DurableCursor> advanced)
@@ -155,7 +151,6 @@ internal sealed partial class RedisCursorPublisher(
                 await PublishChangesAsync().ConfigureAwait(false);
             }
 
-            Interlocked.Increment(ref _rounds);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {

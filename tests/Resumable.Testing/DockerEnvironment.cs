@@ -64,12 +64,6 @@ public static class DockerEnvironment
     public static string RuntimeImage => FromEnvironment("DOTNET_RUNTIME_IMAGE", "mcr.microsoft.com/dotnet/aspnet:10.0");
 
     /// <summary>
-    /// The published server the service image copies: <c>RESUMABLE_PUBLISH_DIR</c>, default
-    /// <c>artifacts/server</c> in the repository (where the Dockerfile expects it).
-    /// </summary>
-    public static string PublishDirectory => FromEnvironment("RESUMABLE_PUBLISH_DIR", Path.Combine(RepositoryPaths.Root, "artifacts", "server"));
-
-    /// <summary>
     /// Throws, with the reason, when Docker cannot be used. For fixtures to call first, so that a
     /// required Docker test fails saying why rather than with a client library's connection error.
     /// </summary>
