@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Resumable.Testing;
@@ -21,10 +23,10 @@ public sealed class FakeUpstream : IAsyncDisposable
     private int _requests;
     private int _aborted;
 
-    private FakeUpstream(WebApplication app, int port)
+    private FakeUpstream(WebApplication app, Uri baseUrl)
     {
         _app = app;
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/v1");
+        BaseUrl = baseUrl;
     }
 
     /// <summary>What the fake does for request number N (from 0).</summary>
@@ -51,23 +53,39 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>The <c>Authorization</c> header of every request, in order.</summary>
     public ConcurrentQueue<string?> Authorizations { get; } = new();
 
-    public static async Task<FakeUpstream> StartAsync()
+    /// <summary>The HTTP protocol of every request, in order (<c>HTTP/1.1</c>, <c>HTTP/2</c>).</summary>
+    public ConcurrentQueue<string> Protocols { get; } = new();
+
+    /// <summary>
+    /// Starts the fake on plain HTTP/1.1, or, given a <paramref name="certificate"/>, on HTTPS
+    /// offering HTTP/2 and HTTP/1.1 (chosen by ALPN, as a public upstream does).
+    /// </summary>
+    public static async Task<FakeUpstream> StartAsync(X509Certificate2? certificate = null)
     {
         var port = FreeTcpPort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         FakeUpstream? fake = null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Use(next => async connection =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {
-            Interlocked.Increment(ref fake!._connections);
-            await next(connection);
-        })));
+            listen.Use(next => async connection =>
+            {
+                Interlocked.Increment(ref fake!._connections);
+                await next(connection);
+            });
+            if (certificate is not null)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
-        fake = new FakeUpstream(app, port);
+        fake = new FakeUpstream(app, new Uri(certificate is null ? $"http://127.0.0.1:{port}/v1" : $"https://127.0.0.1:{port}/v1"));
         RequestDelegate serve = async context =>
         {
             var index = Interlocked.Increment(ref fake._requests) - 1;
             fake.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            fake.Protocols.Enqueue(context.Request.Protocol);
             try
             {
                 using (var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))

@@ -169,7 +169,13 @@ internal sealed class UpstreamGenerator : IGenerator
         var url = new Uri(options.BaseUrl!.ToString().TrimEnd('/') + protocol.Path);
         for (var attempt = 0; ; attempt++)
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            // SendAsync takes the version from the message, not from the client's defaults: ask for HTTP/2 here.
+            using var message = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new ByteArrayContent(body),
+                Version = client.DefaultRequestVersion,
+                VersionPolicy = client.DefaultVersionPolicy,
+            };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             if (_keys[request.Model] is { Length: > 0 } key)
@@ -215,19 +221,19 @@ internal sealed class UpstreamGenerator : IGenerator
                 throw new GenerationFailedException("upstream_unavailable", $"The upstream of model '{request.Model}' did not take the request after {attempt + 1} attempts; the last: {refusal}.");
             }
 
-            await Task.Delay(Backoff(attempt, retryAfter), _timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Backoff(options.RetryDelay, attempt, retryAfter), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    // 250 ms doubling per attempt up to 8 s, jittered by ±50 %, or what the upstream asked for (up to 30 s).
-    private static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    // The first delay doubling per attempt up to 8 s, jittered by ±50 %, or what the upstream asked for (up to 30 s).
+    private static TimeSpan Backoff(TimeSpan first, int attempt, TimeSpan? retryAfter)
     {
         if (retryAfter is { } asked && asked > TimeSpan.Zero)
         {
             return asked < TimeSpan.FromSeconds(30) ? asked : TimeSpan.FromSeconds(30);
         }
 
-        var baseMs = Math.Min(8_000, 250 * (1 << Math.Min(attempt, 5)));
+        var baseMs = Math.Min(8_000, first.TotalMilliseconds * (1 << Math.Min(attempt, 5)));
         return TimeSpan.FromMilliseconds(baseMs * (0.5 + Random.Shared.NextDouble()));
     }
 

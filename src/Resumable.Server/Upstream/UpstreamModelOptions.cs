@@ -41,4 +41,10 @@ public sealed class UpstreamModelOptions
 
     /// <summary>How many times a request refused before its first token (429, 5xx, connection failure) is retried. Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// The delay before the first retry, doubled per attempt up to 8 seconds and jittered by ±50 %; an upstream's
+    /// <c>Retry-After</c> (up to 30 seconds) takes its place. Default 250 milliseconds.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -34,6 +34,7 @@ internal sealed class UpstreamModelsValidator : IValidateOptions<Dictionary<stri
             Check(builder, options.ConnectTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), $"{prefix}:ConnectTimeout");
             Check(builder, options.FirstTokenTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), $"{prefix}:FirstTokenTimeout");
             Check(builder, options.StallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), $"{prefix}:StallTimeout");
+            Check(builder, options.RetryDelay, TimeSpan.Zero, TimeSpan.FromSeconds(8), $"{prefix}:RetryDelay");
             if (options.MaxConcurrency is < 1 or > 10_000)
             {
                 builder.AddError($"{prefix}:MaxConcurrency must be 1 to 10000.");

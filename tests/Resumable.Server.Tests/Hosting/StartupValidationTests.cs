@@ -17,6 +17,7 @@ public class StartupValidationTests
     [InlineData("Resumable:Auth:AdminKey", TestKeys.TenantA, "must differ from every tenant key")]
     [InlineData("Resumable:Models:gpt:BaseUrl", "not-a-url", "Resumable:Models:gpt:BaseUrl must be an absolute http or https URL")]
     [InlineData("Resumable:Models:gpt:ApiKeyEnvironmentVariable", "RESUMABLE_TEST_VARIABLE_THAT_IS_NOT_SET", "which is not set")]
+    [InlineData("Resumable:Models:gpt:RetryDelay", "00:00:09", "Resumable:Models:gpt:RetryDelay (00:00:09) must be from")]
     [InlineData("Resumable:Models:synthetic:BaseUrl", "http://127.0.0.1:1/v1", "'synthetic' is the built-in model")]
     public async Task Start_WithAnInvalidOption_FailsWithAMessageNamingIt(string key, string value, string expected)
     {

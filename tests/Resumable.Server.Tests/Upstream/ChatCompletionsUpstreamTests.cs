@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 using Resumable.Testing;
 
@@ -19,7 +22,7 @@ public class ChatCompletionsUpstreamTests
     private const string Model = "fake-gpt";
     private const string UpstreamKey = "sk-upstream-secret-0123456789";
 
-    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2", bool everyLog = false, FakeTimeProvider? clock = null) => ResumableAppFactory.Create(
+    private static ResumableAppFactory Server(FakeUpstream fake, string firstTokenTimeout = "00:00:10", string maxRetries = "2", bool everyLog = false, FakeTimeProvider? clock = null, string retryDelay = "00:00:00.250") => ResumableAppFactory.Create(
         new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Default"] = everyLog ? "Trace" : "Warning",
@@ -29,6 +32,7 @@ public class ChatCompletionsUpstreamTests
         [$"Resumable:Models:{Model}:StallTimeout"] = "00:00:01",
         [$"Resumable:Models:{Model}:FirstTokenTimeout"] = firstTokenTimeout,
         [$"Resumable:Models:{Model}:MaxRetries"] = maxRetries,
+        [$"Resumable:Models:{Model}:RetryDelay"] = retryDelay,
     },
         services =>
         {
@@ -173,10 +177,27 @@ public class ChatCompletionsUpstreamTests
         await using var fake = await FakeUpstream.StartAsync();
         fake.Handler = (context, _) => FakeUpstream.UntilAbortedAsync(context);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = Server(fake, firstTokenTimeout: "00:00:00.500", maxRetries: "1", clock: clock);
+        // Retried at once, so that the only wait on the clock is each attempt's own timeout.
+        await using var server = Server(fake, firstTokenTimeout: "00:00:00.500", maxRetries: "1", clock: clock, retryDelay: "00:00:00");
         using var client = server.CreateApiClient();
+        var id = await CreateAsync(client);
 
-        var done = await AdvanceUntilTerminalAsync(client, clock, await CreateAsync(client), TimeSpan.FromMilliseconds(600));
+        // The clock moves past the timeout only once the fake holds the attempt: an attempt's deadline is set before
+        // it is sent, and moving the clock while it is still on its way would time it out before the fake counts it.
+        var timedOut = 0;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                if (fake.Requests > timedOut)
+                {
+                    timedOut = fake.Requests;
+                    clock.Advance(TimeSpan.FromMilliseconds(600));
+                }
+
+                return (await client.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString() == "failed";
+            },
+            "every attempt to time out");
+        var done = await client.GetJsonAsync($"v1/responses/{id}");
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("upstream_unavailable", done.GetProperty("error").GetProperty("code").GetString());
@@ -374,6 +395,45 @@ public class ChatCompletionsUpstreamTests
 
         Assert.Equal(50, fake.Requests);
         Assert.Equal(1, fake.Connections);
+    }
+
+    [Fact]
+    public async Task UpstreamOfferingHttp2OverTls_IsSpokenToOverHttp2_OnOneConnection()
+    {
+        using var certificate = SelfSignedLoopbackCertificate();
+        await using var fake = await FakeUpstream.StartAsync(certificate);
+        fake.Handler = (context, index) => FakeUpstream.StreamAsync(context, [$"answer {index}"], "stop");
+        await using var server = ResumableAppFactory.Create(
+            new Dictionary<string, string?> { [$"Resumable:Models:{Model}:BaseUrl"] = fake.BaseUrl.ToString() },
+            services => services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(builder =>
+            {
+                // The only change to the server's own upstream handler: it trusts the test's certificate.
+                var handler = Assert.IsType<SocketsHttpHandler>(builder.PrimaryHandler);
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString();
+            })));
+        using var client = server.CreateApiClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var done = await client.WaitForTerminalAsync(await CreateAsync(client));
+            Assert.Equal($"answer {i}", ResponsesApi.OutputText(done));
+        }
+
+        Assert.Equal(["HTTP/2", "HTTP/2", "HTTP/2"], fake.Protocols);
+        Assert.Equal(1, fake.Connections);
+    }
+
+    private static X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+
+        // Kestrel needs the private key in a form the platform's TLS can use: a PKCS#12 round trip gives it that.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
     }
 
     [Fact]
