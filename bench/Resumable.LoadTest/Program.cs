@@ -1,7 +1,7 @@
 using System.Globalization;
 using Resumable.LoadTest;
 
-// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only | --cluster | --upstream]
+// Usage: dotnet bench/Resumable.LoadTest/bin/Release/net10.0/Resumable.LoadTest.dll [--out DIR] [--quick] [--idle-only | --paced-only | --cluster | --upstream]
 // Runs durability None, Async and Sync side by side on this machine, then cold resumes and idle readers;
 // prints Markdown and, with --out, writes results.md and the SVG charts there. --cluster instead runs two nodes
 // sharing a host redis-server and compares reading a response from its own node with reading it through the other.
@@ -52,6 +52,21 @@ if (args.Contains("--upstream"))
 
 Console.Error.WriteLine($"{Environment.ProcessorCount} cores; {settings}");
 string[] modes = ["None", "Async", "Sync"];
+
+if (args.Contains("--paced-only"))
+{
+    // Only the paced load and the idle floor of the three modes (the full run's shape), e.g. to compare two builds.
+    var empty = new Saturation([], 0, 0, 0, 0, 0);
+    var pacedOnly = await Scenarios.RunModesAsync(modes, modes.ToDictionary(mode => mode, _ => empty), settings with { FirstEventSamples = 1, Resumes = 1 });
+    Console.WriteLine("| mode | µs per event | events | idle ms/s | latency p50 ms | p99 ms |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (var r in pacedOnly)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Mode} | {r.PacedCpu.MicrosPerEvent:F1} | {r.PacedCpu.Events:N0} | {r.PacedCpu.IdleMsPerSecond:F1} | {Percentiles.Of(r.Latencies, 50):F3} | {Percentiles.Of(r.Latencies, 99):F3} |"));
+    }
+
+    return;
+}
 
 // Saturation first, the modes taking turns round after round, so that a slow spell of this shared machine
 // does not fall on one mode alone; each mode keeps its best round.
@@ -104,6 +119,16 @@ internal static class Report
         foreach (var r in results)
         {
             Line($"| {r.Mode} | {P(r.Latencies, 50):F3} | {P(r.Latencies, 90):F3} | {P(r.Latencies, 99):F3} | {Max(r.Latencies):F2} | {P(r.Latencies, 50) - P(none.Latencies, 50):+0.000;-0.000} | {P(r.Latencies, 99) - P(none.Latencies, 99):+0.00;-0.00} |");
+        }
+
+        Line($"");
+        Line($"### Server CPU at paced load (µs per event delivered, the model's pacing included) and idle (ms per second)");
+        Line($"");
+        Line($"| mode | µs per event | vs none | events | idle ms/s |");
+        Line($"|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Line($"| {r.Mode} | {r.PacedCpu.MicrosPerEvent:F1} | {r.PacedCpu.MicrosPerEvent / none.PacedCpu.MicrosPerEvent:F2}× | {r.PacedCpu.Events:N0} | {r.PacedCpu.IdleMsPerSecond:F1} |");
         }
 
         Line($"");

@@ -43,6 +43,12 @@ internal sealed record Saturation(
     }
 }
 
+/// <summary>
+/// A mode's server CPU under the paced load (over its rounds, in µs per event delivered, the generator included)
+/// and with nothing to do (ms per second, over the same idle window for every mode).
+/// </summary>
+internal sealed record PacedCpu(double MicrosPerEvent, long Events, double IdleMsPerSecond);
+
 /// <summary>One durability mode's figures.</summary>
 internal sealed record ModeResult(
     string Mode,
@@ -52,13 +58,16 @@ internal sealed record ModeResult(
     List<double> FirstEventForeground,
     Saturation Saturation,
     List<double> DurableLags,
-    List<double> HotResumes)
+    List<double> HotResumes,
+    PacedCpu PacedCpu)
 {
     public List<Throughput> Throughputs => Saturation.Throughputs;
 }
 
 internal static class Scenarios
 {
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Latency, time before the first event and hot resumes, with a server per mode up at once and the modes taking
     /// turns (paced round by paced round, sample by sample), so that a slow spell of the shared machine falls on all
@@ -82,9 +91,17 @@ internal static class Scenarios
                 await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 200, 0, $"warm up {i}")));
             }
 
+            // Idle: every server up with nothing to do, over one window (what a node costs between bursts), after a
+            // pause that lets the runtime finish compiling what the warm-up ran.
+            await Task.Delay(IdleWindow);
+            var idleBefore = servers.Select(server => server.CpuSeconds).ToList();
+            await Task.Delay(IdleWindow);
+            var idleMsPerSecond = servers.Select((server, m) => (server.CpuSeconds - idleBefore[m]) * 1_000 / IdleWindow.TotalSeconds).ToList();
+
             // Paced: many concurrent streams at a steady token rate, the model stamping each token as it emits it.
             var paced = modes.Select(_ => new List<StreamTrace>()).ToList();
             var lags = modes.Select(_ => new List<double>()).ToList();
+            var pacedCpuSeconds = new double[modes.Count];
             for (var round = 0; round < settings.PacedRounds; round++)
             {
                 for (var m = 0; m < modes.Count; m++)
@@ -92,7 +109,9 @@ internal static class Scenarios
                     var (client, admin) = clients[m];
                     using var sampling = new CancellationTokenSource();
                     var lagSampler = SampleDurableLagAsync(admin, sampling.Token);
+                    var cpuBefore = servers[m].CpuSeconds;
                     paced[m].AddRange(await Task.WhenAll(Enumerable.Range(0, settings.Streams).Select(i => StreamProbe.RunAsync(client, settings.Tokens, settings.TokensPerSecond, $"paced stream {round}.{i}"))));
+                    pacedCpuSeconds[m] += servers[m].CpuSeconds - cpuBefore;
                     await sampling.CancelAsync();
                     lags[m].AddRange(await lagSampler);
                 }
@@ -146,7 +165,8 @@ internal static class Scenarios
                     Sorted(foreground[m]),
                     saturations[modes[m]],
                     Sorted(lags[m]),
-                    Sorted(hotResumes[m])));
+                    Sorted(hotResumes[m]),
+                    new PacedCpu(pacedCpuSeconds[m] * 1e6 / paced[m].Sum(t => t.Events), paced[m].Sum(t => (long)t.Events), idleMsPerSecond[m])));
             }
 
             return results;

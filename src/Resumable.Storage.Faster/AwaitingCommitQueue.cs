@@ -19,14 +19,45 @@ internal sealed class AwaitingCommitQueue(long commitThresholdBytes)
     private AwaitingCommit? _oldest;
 
     private readonly SemaphoreSlim _commitDue = new(0, 1);
+
+    // An idle committer sleeps on this instead of waking every interval to find nothing (each wake-up is a
+    // thread-pool hop, and the pool's worker then spins for work: the cost of an idle node). 1 while it sleeps
+    // or is about to; the first Add after that takes it back to 0 and wakes it, once.
+    private readonly SemaphoreSlim _entriesArrived = new(0, 1);
+    private int _committerIdle;
     private long _pendingBytes;
     private long _pendingRecords;
 
     /// <summary>Records in the log's memory that no commit has covered yet.</summary>
     public long PendingRecords => Interlocked.Read(ref _pendingRecords);
 
-    /// <summary>Adds an entry after every one added before it (writer, or a reopening).</summary>
-    public void Add(in AwaitingCommit entry) => _queue.Enqueue(entry);
+    /// <summary>Whether any entry awaits the committer. Committer only.</summary>
+    public bool HasEntries => _oldest is not null || !_queue.IsEmpty;
+
+    /// <summary>Adds an entry after every one added before it (writer, or a reopening), waking an idle committer.</summary>
+    public void Add(in AwaitingCommit entry)
+    {
+        // Enqueue (a full fence) before the read of the flag; the committer sets the flag (a full fence) before it
+        // looks at the queue: one of the two sees the other, so no entry is left behind a sleeping committer.
+        _queue.Enqueue(entry);
+        if (Volatile.Read(ref _committerIdle) != 0 && Interlocked.Exchange(ref _committerIdle, 0) != 0)
+        {
+            _entriesArrived.Release();
+        }
+    }
+
+    /// <summary>Returns once an entry awaits the committer: at once if one does, else when the next is added. Committer only.</summary>
+    public Task WaitForEntriesAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _committerIdle, 1);
+        if (HasEntries && Interlocked.Exchange(ref _committerIdle, 0) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Either nothing is there, or an Add took the flag back already and released the signal: take it.
+        return _entriesArrived.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Counts <paramref name="records"/> placed into the log's memory.</summary>
     public void AddPendingRecords(int records) => Interlocked.Add(ref _pendingRecords, records);
@@ -47,8 +78,8 @@ internal sealed class AwaitingCommitQueue(long commitThresholdBytes)
         }
     }
 
-    /// <summary>Waits until a commit is due: the interval has passed, or enough bytes are pending.</summary>
-    public Task WaitForCommitDueAsync(TimeSpan interval, CancellationToken cancellationToken) => _commitDue.WaitAsync(interval, cancellationToken);
+    /// <summary>Waits until a commit is due: <paramref name="delay"/> has passed, or enough bytes are pending.</summary>
+    public Task WaitForCommitDueAsync(TimeSpan delay, CancellationToken cancellationToken) => _commitDue.WaitAsync(delay, cancellationToken);
 
     /// <summary>A commit is starting: the bytes pending so far are in it.</summary>
     public void CommitStarting() => Interlocked.Exchange(ref _pendingBytes, 0);

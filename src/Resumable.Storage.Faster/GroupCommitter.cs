@@ -52,20 +52,37 @@ internal sealed class GroupCommitter(
     /// <summary>How long the slowest commit took.</summary>
     public TimeSpan MaxCommitTime => TimeSpan.FromTicks(Interlocked.Read(ref _maxCommitTicks));
 
-    /// <summary>The committer loop; ends when <see cref="WalShutdown.Stopping"/> is cancelled.</summary>
+    /// <summary>
+    /// The committer loop; ends when <see cref="WalShutdown.Stopping"/> is cancelled. Idle, it sleeps until the
+    /// writer hands over a record; then it commits at most once per <see cref="WalOptions.CommitInterval"/>: at once
+    /// when the last commit started an interval ago or more (a lone event waits for no timer), else when the
+    /// interval since that commit has passed or enough bytes are pending.
+    /// </summary>
     public async Task RunAsync()
     {
         var token = shutdown.Stopping;
+        long lastCommitStarted = 0; // the machine's start: the first commit waits for no interval
         while (!token.IsCancellationRequested)
         {
             try
             {
-                await awaiting.WaitForCommitDueAsync(options.CommitInterval, token).ConfigureAwait(false);
+                if (!CommitWanted())
+                {
+                    await awaiting.WaitForEntriesAsync(token).ConfigureAwait(false);
+                }
+
+                var due = options.CommitInterval - Stopwatch.GetElapsedTime(lastCommitStarted);
+                if (due > TimeSpan.Zero)
+                {
+                    await awaiting.WaitForCommitDueAsync(due, token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+
+            lastCommitStarted = Stopwatch.GetTimestamp();
 
             try
             {
@@ -79,6 +96,11 @@ internal sealed class GroupCommitter(
             }
         }
     }
+
+    // Whether a round has anything to do: entries await their commit or its release, or a truncation awaits the
+    // commit that makes it durable (and frees its files). A failed log's entries are abandoned by a round too.
+    private bool CommitWanted() =>
+        awaiting.HasEntries || (active.Instance is { } instance && instance.Log.BeginAddress != Volatile.Read(ref _committedBeginAddress));
 
     /// <summary>Commits what is in the log's memory now (the loop's round, or the final commit when stopping).</summary>
     public async Task CommitPendingAsync(CancellationToken cancellationToken)
