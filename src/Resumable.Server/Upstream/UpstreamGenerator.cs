@@ -25,6 +25,9 @@ internal sealed class UpstreamGenerator : IGenerator
     /// <summary>The named <see cref="HttpClient"/> of a model.</summary>
     public static string ClientName(string model) => ClientNamePrefix + model;
 
+    // How long the end of an upstream's stream is waited for after its [DONE]: it normally comes with it.
+    private static readonly TimeSpan DrainBound = TimeSpan.FromMilliseconds(100);
+
     private static readonly HashSet<HttpStatusCode> Retryable =
         [HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
 
@@ -134,8 +137,16 @@ internal sealed class UpstreamGenerator : IGenerator
         try
         {
             (var found, data) = await reader.ReadDataAsync(timeout).ConfigureAwait(false);
-            if (!found || data.Span.SequenceEqual("[DONE]"u8))
+            if (!found)
             {
+                return (false, default);
+            }
+
+            if (data.Span.SequenceEqual("[DONE]"u8))
+            {
+                // Read to the body's end before the response ends: its connection is then back in the pool before
+                // the caller can send the next request, which would otherwise open a connection of its own.
+                await reader.DrainAsync(DrainBound).ConfigureAwait(false);
                 return (false, default);
             }
         }

@@ -83,6 +83,25 @@ internal sealed class UpstreamSseReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads on to the end of the stream after the last event (a well-behaved upstream ends it at once), so that the
+    /// connection is back in the pool when the response ends and the next request finds it; a body disposed before
+    /// its end is drained in the background, and a request sent meanwhile opens a connection of its own. Gives up,
+    /// quietly, after <paramref name="bound"/> of silence.
+    /// </summary>
+    public async ValueTask DrainAsync(TimeSpan bound)
+    {
+        try
+        {
+            while ((await ReadDataAsync(bound).ConfigureAwait(false)).Found)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException && !_cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public void Dispose()
     {
         _timer.Dispose();
