@@ -100,7 +100,7 @@ internal sealed class GroupCommitter(
     // Whether a round has anything to do: entries await their commit or its release, or a truncation awaits the
     // commit that makes it durable (and frees its files). A failed log's entries are abandoned by a round too.
     private bool CommitWanted() =>
-        awaiting.HasEntries || (active.Instance is { } instance && instance.Log.BeginAddress != Volatile.Read(ref _committedBeginAddress));
+        awaiting.HasEntries || (active.Instance is { } instance && instance.Log.BeginAddress != _committedBeginAddress);
 
     /// <summary>Commits what is in the log's memory now (the loop's round, or the final commit when stopping).</summary>
     public async Task CommitPendingAsync(CancellationToken cancellationToken)

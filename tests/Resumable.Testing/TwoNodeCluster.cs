@@ -2,9 +2,28 @@ using Xunit;
 
 namespace Resumable.Testing;
 
-/// <summary>Redis (Testcontainers) and two nodes, <c>node-a</c> and <c>node-b</c>, sharing it: a test class fixture.</summary>
-public class TwoNodeCluster : IAsyncLifetime
+/// <summary>
+/// Redis (Testcontainers) and two nodes, <c>node-a</c> and <c>node-b</c>, sharing it: a test class fixture, or one
+/// test's own through <see cref="StartAsync"/>.
+/// </summary>
+public class TwoNodeCluster : IAsyncLifetime, IAsyncDisposable
 {
+    /// <summary>A cluster of the test's own (for a test that breaks it), stopped when disposed.</summary>
+    public static async Task<TwoNodeCluster> StartAsync()
+    {
+        var cluster = new TwoNodeCluster();
+        try
+        {
+            await cluster.InitializeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Whether the nodes run without API keys (for a browser's EventSource, which cannot send one).</summary>
     protected virtual bool Open => false;
 
@@ -25,6 +44,8 @@ public class TwoNodeCluster : IAsyncLifetime
         NodeA = await a;
         NodeB = await b;
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
