@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resumable.Core.Changes;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Entries;
@@ -34,6 +35,7 @@ public static class ResumableCoreServiceCollectionExtensions
 
         services.TryAddSingleton<ResumableMetrics>();
         services.TryAddSingleton<GeneratorCatalog>();
+        services.TryAddSingleton<ResponseChangeFeed>();
         services.TryAddSingleton<ResponseSequencer>();
         services.TryAddSingleton<ResponseLifecycle>();
         services.TryAddSingleton<ResponseRegistry>();
