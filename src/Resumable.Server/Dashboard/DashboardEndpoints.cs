@@ -1,4 +1,7 @@
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Resumable.Core.Cluster;
+using Resumable.Server.Auth;
 
 namespace Resumable.Server.Dashboard;
 
@@ -42,6 +45,16 @@ internal static class DashboardEndpoints
             context.Response.Headers.CacheControl = "no-cache";
             return Results.Stream(files.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
+
+        // What the page needs before it has a key: whether it needs one, and whether the charts can read /metrics. Both
+        // are no secret (a request without a key finds them out anyway).
+        var authenticator = app.Services.GetRequiredService<ApiKeyAuthenticator>();
+        var nodeId = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.Id!;
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
+        app.MapGet(PagePath + "/settings", () => TypedResults.Ok(new DashboardSettings(
+            !authenticator.IsOpen,
+            endpoints.Endpoints.OfType<RouteEndpoint>().Any(static e => e.RoutePattern.RawText?.Trim('/') == "metrics"),
+            nodeId))).ExcludeFromDescription();
         return app;
     }
 }

@@ -177,10 +177,11 @@ internal static class AdminEndpoints
     {
         var expiresAt = registry.ExpiresAt(entry);
         var durable = cursors.GetDurable(entry.Id);
-        var (events, bytes, last) = entry.EventTotals;
         var storage = entry.Cold is null ? "memory" : "wal";
         lock (entry.Gate)
         {
+            // Under the lock the sequencer appends under: a terminal status comes with its terminal event counted.
+            var (events, bytes, last) = entry.EventTotals;
             var state = entry.Visible;
             return new AdminResponseSummary(
                 entry.Id,

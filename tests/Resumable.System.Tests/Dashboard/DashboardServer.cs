@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using Microsoft.Playwright;
+using Resumable.Testing;
+
+namespace Resumable.System.Tests.Dashboard;
+
+/// <summary>
+/// The real server as a child process with tenant keys and an admin key (so the page's key flow runs), and one
+/// headless Chromium (Debian's, driven by Playwright) for the test class. Screenshots go to
+/// <c>RESUMABLE_TEST_RESULTS</c> (default: <c>TestResults</c> at the repository root), under <c>dashboard/</c>.
+/// </summary>
+public sealed class DashboardServer : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private readonly TempDirectory _directory = new("dashboard");
+    private ServerProcess? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public ServerProcess Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("RESUMABLE_TEST_RESULTS") is { Length: > 0 } results ? results : Path.Combine(RepositoryPaths.Root, "TestResults"),
+        "dashboard");
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does, as root).");
+        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
+            ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
+            ["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB,
+            ["Resumable:Auth:Keys:1:Tenant"] = "tenant-b",
+            ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
+            ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal"),
+        });
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+
+            // As root, and on a machine whose network is closed: no sandbox, no GPU, no background connections.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    /// <summary>A client of the API with <paramref name="key"/>.</summary>
+    public HttpClient Client(string key = TestKeys.TenantA)
+    {
+        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        _server?.Dispose();
+        _directory.Dispose();
+    }
+}

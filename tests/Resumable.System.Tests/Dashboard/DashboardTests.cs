@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Resumable.Testing;
+using Xunit.Abstractions;
+
+namespace Resumable.System.Tests.Dashboard;
+
+/// <summary>
+/// The operator dashboard in a real browser against a real server with an admin key: the list is pushed live, the
+/// detail view replays and follows a response, cancel works from the page, and the console stays clean.
+/// </summary>
+public class DashboardTests(DashboardServer server, ITestOutputHelper output) : IClassFixture<DashboardServer>
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Waiting = new() { Timeout = DashboardPage.Bound };
+
+    [Fact]
+    public async Task List_NewResponse_AppearsRunningAndTurnsCompletedWithoutReload()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        var page = dashboard.Page;
+
+        // A page that reloaded would lose this.
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+        using var client = server.Client();
+
+        // Paced so that it runs for a while: the list shows it running before it shows it completed.
+        var id = await client.CreateBackgroundAsync("dashboard list", ResponsesApi.Synthetic(100, tokensPerSecond: 10));
+        await Assertions.Expect(dashboard.StatusOf(id)).ToHaveTextAsync("in_progress", Waiting);
+        await Assertions.Expect(page.Locator($"#responses tr[data-id='{id}'] td[data-field=tenant]")).ToHaveTextAsync("tenant-a", Waiting);
+        await dashboard.ScreenshotAsync("list-running");
+
+        await Assertions.Expect(dashboard.StatusOf(id)).ToHaveTextAsync("completed", Waiting);
+        var events = (await client.ReadAllEventsAsync(id)).Count;
+        await Assertions.Expect(page.Locator($"#responses tr[data-id='{id}'] td[data-field=events]")).ToHaveTextAsync(events.ToString(global::System.Globalization.CultureInfo.InvariantCulture), Waiting);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        await dashboard.ScreenshotAsync("list");
+
+        Assert.Empty(dashboard.Errors);
+    }
+
+    [Fact]
+    public async Task Detail_RunningResponse_ShowsEveryEventInOrderAndFollowsItToTheEnd()
+    {
+        using var client = server.Client();
+        var id = await client.CreateBackgroundAsync("dashboard detail", ResponsesApi.Synthetic(120, tokensPerSecond: 10));
+        await client.WaitForStatusAsync(id, "in_progress");
+
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        var page = dashboard.Page;
+        await page.Locator($"#responses tr[data-id='{id}']").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(id, Waiting);
+        await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("following live…", Waiting);
+        await dashboard.ScreenshotAsync("detail-running");
+
+        await Assertions.Expect(page.Locator("#events tr[data-type='response.completed']")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.Bound });
+        await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("ended", Waiting);
+        await Assertions.Expect(page.Locator("#detail-status")).ToHaveTextAsync("completed", Waiting);
+
+        var frames = await client.ReadAllEventsAsync(id);
+        var shown = await page.EvaluateAsync<JsonElement>(
+            "() => [...document.querySelectorAll('#events tr[data-seq]')].map(tr => ({ seq: Number(tr.dataset.seq), type: tr.dataset.type, bytes: Number(tr.querySelector('[data-field=bytes]').textContent), time: tr.querySelector('[data-field=time]').textContent }))");
+        var rows = shown.EnumerateArray().ToList();
+        Assert.Equal(frames.Select(f => f.SequenceNumber), rows.Select(r => r.GetProperty("seq").GetInt64()));
+        Assert.Equal(frames.Select(f => f.Event), rows.Select(r => r.GetProperty("type").GetString()));
+        Assert.Equal(frames.Select(f => (long)f.Raw.Length), rows.Select(r => r.GetProperty("bytes").GetInt64()));
+
+        // It was still running when the page opened it: the last events arrived on the page live, not in the replay.
+        var live = rows.Count(r => r.GetProperty("time").GetString() != "before opening");
+        Assert.True(live > 0, "no event arrived live");
+        Assert.Equal("before opening", rows[0].GetProperty("time").GetString());
+
+        // Once committed, every event is marked durable (the durable cursor arrives through the feed).
+        await Assertions.Expect(page.Locator("#events tr[data-seq]:not(.durable)")).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+        output.WriteLine($"{rows.Count} events shown, {live} of them received live");
+        await dashboard.ScreenshotAsync("detail");
+
+        Assert.Empty(dashboard.Errors);
+    }
+
+    [Fact]
+    public async Task Cancel_FromTheDetailView_CancelsTheRunningResponse()
+    {
+        using var client = server.Client(TestKeys.TenantB);
+        var id = await client.CreateBackgroundAsync("dashboard cancel", ResponsesApi.Synthetic(5_000, tokensPerSecond: 20));
+        await client.WaitForStatusAsync(id, "in_progress");
+
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        var page = dashboard.Page;
+        await page.GotoAsync(new Uri(server.Server.BaseAddress, $"dashboard/#/responses/{id}").ToString());
+        await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("following live…", Waiting);
+        await page.Locator("#cancel").ClickAsync();
+
+        await client.WaitForStatusAsync(id, "cancelled");
+        await Assertions.Expect(page.Locator("#detail-status")).ToHaveTextAsync("cancelled", Waiting);
+        await Assertions.Expect(page.Locator("#events tr[data-type='response.incomplete']")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.Bound });
+        await Assertions.Expect(page.Locator("#detail-result")).ToHaveTextAsync("cancel: status cancelled", Waiting);
+        var response = await client.GetJsonAsync($"v1/responses/{id}");
+        Assert.Equal("cancelled", response.GetProperty("incomplete_details").GetProperty("reason").GetString());
+        await dashboard.ScreenshotAsync("detail-cancelled");
+
+        Assert.Empty(dashboard.Errors);
+    }
+}
