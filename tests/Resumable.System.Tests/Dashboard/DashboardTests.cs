@@ -100,4 +100,52 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
 
         Assert.Empty(dashboard.Errors);
     }
+    [Fact]
+    public async Task List_ResponsesOfSeveralTenants_ShowTheirStatusesAndFilterByStatusAndTenant()
+    {
+        using var tenantA = server.Client(TestKeys.TenantA);
+        using var tenantB = server.Client(TestKeys.TenantB);
+        var completed = await tenantA.CreateBackgroundAsync("overview completed", ResponsesApi.Synthetic(40));
+        var failed = await tenantB.CreateBackgroundAsync("overview failed", ResponsesApi.Synthetic(40, failAt: 10));
+        var cancelled = await tenantA.CreateBackgroundAsync("overview cancelled", ResponsesApi.Synthetic(5_000, tokensPerSecond: 20));
+        var running = await tenantB.CreateBackgroundAsync("overview running", ResponsesApi.Synthetic(5_000, tokensPerSecond: 20));
+        await tenantA.WaitForTerminalAsync(completed);
+        await tenantB.WaitForTerminalAsync(failed);
+        await tenantA.WaitForStatusAsync(cancelled, "in_progress");
+        await tenantA.PostAsync($"v1/responses/{cancelled}/cancel", null);
+        await tenantB.WaitForStatusAsync(running, "in_progress");
+        try
+        {
+            await using var dashboard = await DashboardPage.OpenAsync(server);
+            var page = dashboard.Page;
+            foreach (var (id, status) in new[] { (completed, "completed"), (failed, "failed"), (cancelled, "cancelled"), (running, "in_progress") })
+            {
+                await Assertions.Expect(dashboard.StatusOf(id)).ToHaveTextAsync(status, Waiting);
+            }
+
+            await page.Locator("#filter-status").SelectOptionAsync("failed");
+            await Assertions.Expect(page.Locator("#responses tbody tr")).Not.ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+            Assert.All(await page.Locator("#responses td[data-field=status]").AllTextContentsAsync(), s => Assert.Equal("failed", s));
+            Assert.Contains(failed, await page.Locator("#responses td[data-field=id]").AllTextContentsAsync());
+
+            await page.Locator("#filter-status").SelectOptionAsync("");
+            await page.Locator("#filter-tenant").SelectOptionAsync("tenant-b");
+            await Assertions.Expect(dashboard.StatusOf(completed)).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+            Assert.All(await page.Locator("#responses td[data-field=tenant]").AllTextContentsAsync(), t => Assert.Equal("tenant-b", t));
+            Assert.Contains(running, await page.Locator("#responses td[data-field=id]").AllTextContentsAsync());
+
+            // Every health panel has drawn a chart from the server's figures by now, or says which series it misses.
+            await page.Locator("#filter-tenant").SelectOptionAsync("");
+            await Assertions.Expect(page.Locator("#health .panel-body")).Not.ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+            await Assertions.Expect(page.Locator("#health .panel-body", new() { HasTextString = "waiting for data" })).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+            output.WriteLine(string.Join(" | ", await page.Locator("#health .panel").AllInnerTextsAsync()).ReplaceLineEndings(" "));
+            await dashboard.ScreenshotAsync("overview");
+
+            Assert.Empty(dashboard.Errors);
+        }
+        finally
+        {
+            await tenantB.PostAsync($"v1/responses/{running}/cancel", null);
+        }
+    }
 }
