@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test project and ends with one line: "N passed, N failed".
 # Installs what the tests need when it is missing: Node.js and npm, Redis, nginx, Docker and
-# docker-compose (Debian packages, when root; no package may start its daemon), and the Node
-# client packages (npm ci). Starts dockerd when Docker does not answer (as root) and stops it
+# docker-compose, Chromium, Python's Prometheus client (Debian packages, when root; no package may
+# start its daemon), and the Node client packages (npm ci). Starts dockerd when Docker does not answer (as root) and stops it
 # again at the end, builds the local container images (scripts/local-images.sh) and publishes the
 # server for the container tests (artifacts/server). Without Docker the Docker tests are skipped,
 # saying why; with it they must pass. Exits non-zero on any failure.
@@ -48,6 +48,8 @@ command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || missing+=(dock
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 # A real browser for the EventSource test through nginx (driven by Playwright, which brings no browser of its own).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# An independent Prometheus text parser (the official Python client's) for the /metrics tests.
+/usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}" || log "could not install ${missing[*]}: tests that need them skip or fail, saying why"
 fi

@@ -26,6 +26,7 @@ internal sealed partial class RedisCursorPublisher(
     IOptions<RedisOptions> options,
     IOptions<NodeOptions> node,
     TimeProvider timeProvider,
+    ResumableMetrics metrics,
     ILogger<RedisCursorPublisher> logger) : BackgroundService, ICursorPublisher
 {
     // How long to wait before retrying after a failed round while the connection still claims to be up.
@@ -141,6 +142,7 @@ internal sealed partial class RedisCursorPublisher(
                 return;
             }
 
+            var started = timeProvider.GetTimestamp();
             if (_republishAll)
             {
                 _republishAll = false;
@@ -151,9 +153,11 @@ internal sealed partial class RedisCursorPublisher(
                 await PublishChangesAsync().ConfigureAwait(false);
             }
 
+            metrics.RedisRound(timeProvider.GetElapsedTime(started));
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
+            metrics.RedisRoundFailed();
             // Whatever went wrong (a timeout, a refused command, a dropped connection), Redis is behind now: the
             // next round republishes everything. Nothing here may stop the node, which serves its own responses.
             LogPublishFailed(e.Message);

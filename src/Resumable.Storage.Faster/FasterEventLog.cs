@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Cursors;
+using Resumable.Core.Diagnostics;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
@@ -41,7 +42,7 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
     /// <summary>
     /// A log configured by <paramref name="options"/> that reports durability to <paramref name="cursors"/> and then
     /// to each of <paramref name="publishers"/>, on devices from <paramref name="deviceFactory"/> (local files by
-    /// default). Opens nothing until started.
+    /// default), and counts its commits in <paramref name="metrics"/> when given. Opens nothing until started.
     /// </summary>
     public FasterEventLog(
         IOptions<WalOptions> options,
@@ -49,7 +50,8 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
         TimeProvider timeProvider,
         ILogger<FasterEventLog> logger,
         ILogDeviceFactory? deviceFactory = null,
-        IEnumerable<ICursorPublisher>? publishers = null)
+        IEnumerable<ICursorPublisher>? publishers = null,
+        ResumableMetrics? metrics = null)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -64,7 +66,7 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
         _awaiting = new AwaitingCommitQueue(_options.CommitThresholdBytes);
         _opener = new FasterLogOpener(_options, Directory, deviceFactory ?? new LocalLogDeviceFactory(), commitFiles, timeProvider, logger);
         _scan = new RecoveryScan(Directory, retention, durability);
-        _committer = new GroupCommitter(_options, _active, _awaiting, retention, _lost, _fault, _shutdown, commitFiles, durability, logger);
+        _committer = new GroupCommitter(_options, _active, _awaiting, retention, _lost, _fault, _shutdown, commitFiles, durability, metrics, logger);
         _reopener = new LogReopener(_options, _opener, _active, _committer, _awaiting, retention, _lost, _fault, _shutdown, timeProvider, logger);
         _writer = new WalWriter(_options, _queue, _active, _awaiting, retention, _lost, _fault, _shutdown, _reopener, logger);
         _cold = new ColdCopies(_options, _queue, _active, _fault, timeProvider);

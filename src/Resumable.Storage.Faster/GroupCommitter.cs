@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Resumable.Core.Diagnostics;
 using Resumable.Core.Events;
 using Resumable.Core.Persistence;
 
@@ -23,6 +24,7 @@ internal sealed class GroupCommitter(
     WalShutdown shutdown,
     CommitFiles commitFiles,
     IDurabilityListener durability,
+    ResumableMetrics? metrics,
     ILogger logger)
 {
     private const int CommitsBetweenPrunes = 64;
@@ -218,7 +220,9 @@ internal sealed class GroupCommitter(
             }
 
             active.Committed(log.CommittedUntilAddress);
-            var elapsed = Stopwatch.GetElapsedTime(started).Ticks;
+            var took = Stopwatch.GetElapsedTime(started);
+            metrics?.WalCommitted(took);
+            var elapsed = took.Ticks;
             Interlocked.Exchange(ref _lastCommitTicks, elapsed);
             if (elapsed > Interlocked.Read(ref _maxCommitTicks))
             {
@@ -295,6 +299,11 @@ internal sealed class GroupCommitter(
         {
             _releasable.Clear();
             Interlocked.Add(ref _recordsCommitted, records);
+            if (records > 0)
+            {
+                metrics?.WalRecordsCommitted(records);
+            }
+
             awaiting.Committed(records);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Resumable.Core.Changes;
 using Resumable.Core.Cursors;
@@ -33,7 +34,14 @@ public static class ResumableCoreServiceCollectionExtensions
         services.TryAddSingleton<IEventLog, MemoryOnlyEventLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGenerator, SyntheticGenerator>());
 
-        services.TryAddSingleton<ResumableMetrics>();
+        // The log is resolved when a collector first reads its figures, not here: the log reports its commits to these
+        // metrics, so taking it at construction would make each need the other.
+        services.TryAddSingleton(static sp =>
+        {
+            var queue = sp.GetRequiredService<JobQueue>();
+            return new ResumableMetrics(sp.GetRequiredService<IMeterFactory>(), () => queue.Depth, () =>
+                sp.GetRequiredService<IEventLog>().GetStatistics() is { } wal ? new WalGaugeReading(wal.PendingRecords, wal.PendingBytes, wal.SizeOnDiskBytes) : null);
+        });
         services.TryAddSingleton<GeneratorCatalog>();
         services.TryAddSingleton<ResponseChangeFeed>();
         services.TryAddSingleton<ResponseSequencer>();

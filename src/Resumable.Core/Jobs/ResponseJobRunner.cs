@@ -13,6 +13,7 @@ internal sealed partial class ResponseJobRunner(
     GeneratorCatalog generators,
     ResponseLifecycle lifecycle,
     ResumableMetrics metrics,
+    TimeProvider timeProvider,
     ILogger<ResponseJobRunner> logger)
 {
     /// <summary>
@@ -66,13 +67,26 @@ internal sealed partial class ResponseJobRunner(
     {
         var decoder = new Utf8ChunkDecoder();
         var maxTokens = entry.Request.MaxOutputTokens ?? int.MaxValue;
+        var model = entry.Request.Model;
         var tokens = 0;
+        long lastText = 0; // timestamp of the last chunk that carried text; 0 until the first
         await foreach (var chunk in generator.GenerateAsync(entry.Request, cancellationToken).ConfigureAwait(false))
         {
             var endsToken = chunk.EndsToken ? 1 : 0;
-            if (!lifecycle.TryAppendText(entry, decoder.Decode(chunk.Utf8.Span), endsToken))
+            var text = decoder.Decode(chunk.Utf8.Span);
+            if (!lifecycle.TryAppendText(entry, text, endsToken))
             {
                 return;
+            }
+
+            if (text.Length > 0)
+            {
+                MeasureText(entry, model, ref lastText);
+            }
+
+            if (endsToken != 0)
+            {
+                metrics.TokensGenerated(model, endsToken);
             }
 
             tokens += endsToken;
@@ -102,6 +116,22 @@ internal sealed partial class ResponseJobRunner(
 
         lifecycle.TryAppendText(entry, decoder.Flush(), 0);
         lifecycle.TryComplete(entry);
+    }
+
+    // Time to first token is what a client waits from its request on; the gaps after it are the model's pace.
+    private void MeasureText(ResponseEntry entry, string model, ref long lastText)
+    {
+        var now = timeProvider.GetTimestamp();
+        if (lastText == 0)
+        {
+            metrics.FirstToken(model, timeProvider.GetUtcNow() - entry.CreatedAt);
+        }
+        else
+        {
+            metrics.NextToken(model, timeProvider.GetElapsedTime(lastText, now));
+        }
+
+        lastText = now;
     }
 
     [LoggerMessage(EventIds.JobFailed, LogLevel.Error, "The generator of {ResponseId} threw unexpectedly; the response fails with server_error.")]

@@ -29,6 +29,7 @@ internal sealed class ApiKeyAuthenticator
     private readonly byte[] _keyDigests;
     private readonly TenantFeature[] _tenants;
     private readonly byte[]? _adminDigest;
+    private readonly byte[]? _metricsDigest;
 
     public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
     {
@@ -46,6 +47,7 @@ internal sealed class ApiKeyAuthenticator
         }
 
         _adminDigest = string.IsNullOrEmpty(options.Value.AdminKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey));
+        _metricsDigest = string.IsNullOrEmpty(options.Value.MetricsKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.MetricsKey));
     }
 
     /// <summary>Whether no key is configured, so everyone is let in.</summary>
@@ -94,6 +96,29 @@ internal sealed class ApiKeyAuthenticator
 
         Span<byte> presented = stackalloc byte[DigestLength];
         return _adminDigest is not null && TryHashBearer(request, presented) && CryptographicOperations.FixedTimeEquals(_adminDigest, presented);
+    }
+
+    /// <summary>
+    /// Whether the request may read the metrics: it carries the metrics key or the admin key, or neither is needed
+    /// (the service is open and no metrics key is set).
+    /// </summary>
+    public bool CanReadMetrics(HttpRequest request)
+    {
+        if (IsOpen && _metricsDigest is null)
+        {
+            return true;
+        }
+
+        Span<byte> presented = stackalloc byte[DigestLength];
+        if (!TryHashBearer(request, presented))
+        {
+            return false;
+        }
+
+        // Both are compared, whichever matches, so the time does not say which key it was.
+        var admin = _adminDigest is not null && CryptographicOperations.FixedTimeEquals(_adminDigest, presented);
+        var metrics = _metricsDigest is not null && CryptographicOperations.FixedTimeEquals(_metricsDigest, presented);
+        return admin | metrics;
     }
 
     // Writes the SHA-256 digest of the request's bearer key (UTF-8) to digest; false when there is no bearer key.

@@ -13,7 +13,13 @@ public sealed class ApiKeyOptions
     /// <summary>The key for the <c>/admin</c> endpoints (all tenants). Default: none, which closes them unless the service is open.</summary>
     public string? AdminKey { get; set; }
 
-    /// <summary>Whether no key of any kind is configured.</summary>
+    /// <summary>
+    /// A key that reads <c>/metrics</c> and nothing else, for a monitoring system that should not hold the admin key
+    /// (which reads it too). Default: none.
+    /// </summary>
+    public string? MetricsKey { get; set; }
+
+    /// <summary>Whether no tenant key and no admin key is configured (a metrics key alone protects only <c>/metrics</c>).</summary>
     public bool IsOpen => Keys.Count == 0 && string.IsNullOrEmpty(AdminKey);
 }
 

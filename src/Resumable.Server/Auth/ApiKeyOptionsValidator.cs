@@ -44,6 +44,19 @@ internal sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
             }
         }
 
+        if (options.MetricsKey is { } metrics)
+        {
+            if (metrics.Length < MinimumKeyLength)
+            {
+                failures.Add($"Resumable:Auth:MetricsKey must be at least {MinimumKeyLength} characters (got {metrics.Length}).");
+            }
+
+            if (seen.Contains(metrics) || metrics == options.AdminKey)
+            {
+                failures.Add("Resumable:Auth:MetricsKey must differ from the admin key and every tenant key.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Resumable.Core.Cluster;
 using Resumable.Server.Auth;
+using Resumable.Server.Hosting;
 
 namespace Resumable.Server.Dashboard;
 
@@ -51,9 +52,12 @@ internal static class DashboardEndpoints
         var authenticator = app.Services.GetRequiredService<ApiKeyAuthenticator>();
         var nodeId = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.Id!;
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
+
+        // An open service with a metrics key alone guards /metrics with a key the page does not have.
+        var metricsReadable = !(authenticator.IsOpen && !string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.MetricsKey));
         app.MapGet(PagePath + "/settings", () => TypedResults.Ok(new DashboardSettings(
             !authenticator.IsOpen,
-            endpoints.Endpoints.OfType<RouteEndpoint>().Any(static e => e.RoutePattern.RawText?.Trim('/') == "metrics"),
+            metricsReadable && endpoints.Endpoints.OfType<RouteEndpoint>().Any(static e => e.RoutePattern.RawText == MetricsEndpoint.Path),
             nodeId))).ExcludeFromDescription();
         return app;
     }

@@ -46,6 +46,7 @@ public static class ResumableServerExtensions
         services.AddExceptionHandler<OpenAIExceptionHandler>();
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOpenApi();
+        services.AddResumableMetricsExport();
         services.AddHealthChecks()
             .AddCheck<QueueReadinessCheck>("queue", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<EventLogReadinessCheck>("wal", tags: [HealthEndpoints.ReadyTag]);
@@ -78,9 +79,10 @@ public static class ResumableServerExtensions
             sp.GetRequiredService<IClusterDirectory>(), sp.GetRequiredService<NodeRelay>(), sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
     }
 
-    /// <summary>Maps the API, the operator endpoints and dashboard, health, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
+    /// <summary>Maps the API, the operator endpoints and dashboard, health, metrics, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
     public static WebApplication MapResumable(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseExceptionHandler();
         var nodeId = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.Id!;
         app.Use((context, next) =>
@@ -94,6 +96,7 @@ public static class ResumableServerExtensions
         app.MapResponsesEndpoints();
         app.MapAdminEndpoints();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapFallback(static (HttpContext context) => OpenAIError.Create(
             StatusCodes.Status404NotFound, $"Unknown request URL: {context.Request.Method} {context.Request.Path}.", OpenAIError.InvalidRequest, null, "unknown_url"));
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Resumable.Core.Diagnostics;
 using Resumable.Core.Generation;
 using Resumable.Core.Responses;
 
@@ -37,8 +38,9 @@ internal sealed class UpstreamGenerator : IGenerator
     private readonly Dictionary<string, IUpstreamProtocol> _protocols;
     private readonly IHttpClientFactory _clients;
     private readonly TimeProvider _timeProvider;
+    private readonly ResumableMetrics _metrics;
 
-    public UpstreamGenerator(IOptions<Dictionary<string, UpstreamModelOptions>> models, IHttpClientFactory clients, TimeProvider timeProvider)
+    public UpstreamGenerator(IOptions<Dictionary<string, UpstreamModelOptions>> models, IHttpClientFactory clients, TimeProvider timeProvider, ResumableMetrics metrics)
     {
         _models = new Dictionary<string, UpstreamModelOptions>(models.Value, StringComparer.Ordinal);
         _turns = _models.ToDictionary(static m => m.Key, static m => new SemaphoreSlim(m.Value.MaxConcurrency, m.Value.MaxConcurrency), StringComparer.Ordinal);
@@ -52,6 +54,7 @@ internal sealed class UpstreamGenerator : IGenerator
             StringComparer.Ordinal);
         _clients = clients;
         _timeProvider = timeProvider;
+        _metrics = metrics;
     }
 
     /// <inheritdoc />
@@ -204,11 +207,18 @@ internal sealed class UpstreamGenerator : IGenerator
                 var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
+                    _metrics.UpstreamRequestEnded(request.Model, "ok");
                     return response;
                 }
 
                 using (response)
                 {
+                    _metrics.UpstreamRequestEnded(request.Model, response.StatusCode switch
+                    {
+                        HttpStatusCode.TooManyRequests => "throttled",
+                        var code when Retryable.Contains(code) => "error",
+                        _ => "rejected",
+                    });
                     var text = await ReadErrorAsync(response, linked.Token).ConfigureAwait(false);
                     refusal = $"{(int)response.StatusCode} {response.ReasonPhrase}: {Redact(text, request.Model)}";
                     retryAfter = response.Headers.RetryAfter?.Delta;
@@ -220,10 +230,12 @@ internal sealed class UpstreamGenerator : IGenerator
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                _metrics.UpstreamRequestEnded(request.Model, "timeout");
                 refusal = $"no answer within {options.FirstTokenTimeout.TotalSeconds:0.###} s";
             }
             catch (HttpRequestException e)
             {
+                _metrics.UpstreamRequestEnded(request.Model, "error");
                 refusal = Redact(e.Message, request.Model);
             }
 
@@ -233,6 +245,7 @@ internal sealed class UpstreamGenerator : IGenerator
             }
 
             await Task.Delay(Backoff(options.RetryDelay, attempt, retryAfter), _timeProvider, cancellationToken).ConfigureAwait(false);
+            _metrics.UpstreamRetried(request.Model);
         }
     }
 

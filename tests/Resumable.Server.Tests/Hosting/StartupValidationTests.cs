@@ -15,6 +15,8 @@ public class StartupValidationTests
     [InlineData("Resumable:Api:MaxRequestBodyBytes", "10", "MaxRequestBodyBytes")]
     [InlineData("Resumable:Auth:Keys:0:Key", "short", "at least 8 characters")]
     [InlineData("Resumable:Auth:AdminKey", TestKeys.TenantA, "must differ from every tenant key")]
+    [InlineData("Resumable:Auth:MetricsKey", TestKeys.TenantA, "Resumable:Auth:MetricsKey must differ from the admin key and every tenant key")]
+    [InlineData("Resumable:Auth:MetricsKey", "short", "Resumable:Auth:MetricsKey must be at least 8 characters")]
     [InlineData("Resumable:Models:gpt:BaseUrl", "not-a-url", "Resumable:Models:gpt:BaseUrl must be an absolute http or https URL")]
     [InlineData("Resumable:Models:gpt:ApiKeyEnvironmentVariable", "RESUMABLE_TEST_VARIABLE_THAT_IS_NOT_SET", "which is not set")]
     [InlineData("Resumable:Models:gpt:RetryDelay", "00:00:09", "Resumable:Models:gpt:RetryDelay (00:00:09) must be from")]
