@@ -134,11 +134,20 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
             Assert.All(await page.Locator("#responses td[data-field=tenant]").AllTextContentsAsync(), t => Assert.Equal("tenant-b", t));
             Assert.Contains(running, await page.Locator("#responses td[data-field=id]").AllTextContentsAsync());
 
-            // Every health panel has drawn a chart from the server's figures by now, or says which series it misses.
+            // Every health panel has drawn a chart from the server's figures by now (a rate needs two scrapes).
             await page.Locator("#filter-tenant").SelectOptionAsync("");
             await Assertions.Expect(page.Locator("#health .panel-body")).Not.ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
             await Assertions.Expect(page.Locator("#health .panel-body", new() { HasTextString = "waiting for data" })).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+
+            // The server serves /metrics, so every panel finds its series there and draws it.
+            await Assertions.Expect(page.Locator("#health .panel")).ToHaveCountAsync(10, new() { Timeout = DashboardPage.Bound });
+            await Assertions.Expect(page.Locator("#health .panel svg.chart")).ToHaveCountAsync(10, new() { Timeout = DashboardPage.Bound });
+            Assert.Empty(await page.Locator("#health .panel-body", new() { HasTextString = "no series" }).AllInnerTextsAsync());
+            await Assertions.Expect(page.Locator("#health [data-panel=ttft] .caption")).Not.ToHaveTextAsync("since start: 0 observed, p50 –, p95 –, p99 –", Waiting);
             output.WriteLine(string.Join(" | ", await page.Locator("#health .panel").AllInnerTextsAsync()).ReplaceLineEndings(" "));
+
+            // The overview's screenshot (the README's) once the charts have a few scrapes to show.
+            await page.WaitForFunctionAsync("() => Number(document.querySelector('#health').dataset.samples) >= 6", null, new() { Timeout = DashboardPage.Bound });
             await dashboard.ScreenshotAsync("overview");
 
             Assert.Empty(dashboard.Errors);

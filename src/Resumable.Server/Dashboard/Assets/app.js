@@ -116,6 +116,8 @@ function applyFeed({ event, data }) {
     state.clusterError = message.cluster_error;
     state.rows = new Map(message.responses.map((row) => [row.id, row]));
     $('#node').textContent = message.clustered ? `node ${message.node} (of a cluster)` : `node ${message.node}`;
+    // One node alone: the node column would repeat its id on every row.
+    document.body.classList.toggle('clustered', message.clustered);
   } else if (event === 'upsert') {
     for (const row of message.responses) state.rows.set(row.id, row);
   } else if (event === 'remove') {

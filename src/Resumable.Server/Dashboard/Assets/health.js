@@ -19,13 +19,13 @@ const gaugePanels = [
   { id: 'readers', title: 'Active readers (SSE streams)', unit: '', series: [
     { label: 'streams', metric: 'resumable_streams_active', stats: (s) => s.active_streams },
   ] },
-  { id: 'lag', title: 'Durable lag (events not yet committed)', unit: '', series: [
+  { id: 'lag', title: 'Durable lag (events)', unit: '', series: [
     { label: 'events', metric: 'resumable_wal_pending_records', stats: (s) => s.wal?.pending_records },
   ] },
   { id: 'pending-bytes', title: 'Bytes waiting for the disk', unit: 'By', series: [
     { label: 'pending', metric: 'resumable_wal_pending_bytes', stats: (s) => s.wal?.pending_bytes },
   ] },
-  { id: 'disk', title: 'Disk use (write-ahead log)', unit: 'By', series: [
+  { id: 'disk', title: 'WAL disk use', unit: 'By', series: [
     { label: 'on disk', metric: 'resumable_wal_disk_bytes', stats: (s) => s.wal?.size_on_disk_bytes },
   ] },
 ];
@@ -35,7 +35,7 @@ const ratePanels = [
   { id: 'tokens', title: 'Throughput per second', unit: '', series: [
     { label: 'tokens/s', metric: 'resumable_tokens_total' },
     { label: 'finished/s', metric: 'resumable_responses_finished_total' },
-    { label: 'events/s', stats: (s) => s.events_total },
+    { label: 'events/s', metric: 'resumable_events_total', stats: (s) => s.events_total },
   ] },
 ];
 
@@ -90,6 +90,8 @@ export class HealthPanels {
     }
     this.history.push(sample);
     while (this.history.length > 0 && this.history[0].time < now - windowMs - 10_000) this.history.shift();
+    this.samples = (this.samples ?? 0) + 1;
+    this.root.dataset.samples = String(this.samples);
     this.draw(now);
     return true;
   }
@@ -101,9 +103,11 @@ export class HealthPanels {
   }
 
   draw(now) {
+    // The charts span what has been seen, from 10 s up to the full window: a page just opened fills its width too.
+    const span = Math.min(windowMs, Math.max(10_000, now - this.history[0].time));
     for (const panel of gaugePanels) {
       const series = panel.series.map((s) => ({ label: s.label, points: this.history.map((h) => [h.time, this.valueOf(h, s)]) }));
-      this.drawOrExplain(panel, series, now);
+      this.drawOrExplain(panel, series, now, span);
     }
     for (const panel of ratePanels) {
       const series = panel.series.map((s) => ({
@@ -114,7 +118,7 @@ export class HealthPanels {
           return [h.time, before === null || after === null ? null : Math.max(0, after - before) / ((h.time - this.history[i].time) / 1000)];
         }),
       }));
-      this.drawOrExplain(panel, series, now);
+      this.drawOrExplain(panel, series, now, span);
     }
     for (const panel of histogramPanels) {
       const body = this.panels.get(panel.id);
@@ -130,21 +134,21 @@ export class HealthPanels {
         points.p95.push([time, quantile(delta, 0.95)]);
         points.p99.push([time, quantile(delta, 0.99)]);
       }
-      drawLineChart(body, Object.entries(points).map(([label, p]) => ({ label, points: p })), { unit: panel.unit, windowMs, now });
+      drawLineChart(body, Object.entries(points).map(([label, p]) => ({ label, points: p })), { unit: panel.unit, windowMs: span, now });
       const caption = document.createElement('div');
       caption.className = 'caption';
-      caption.textContent = `since start: ${latest.count} observed, p50 ${formatValue(quantile(latest, 0.5), panel.unit)}, ` +
-        `p95 ${formatValue(quantile(latest, 0.95), panel.unit)}, p99 ${formatValue(quantile(latest, 0.99), panel.unit)}`;
+      caption.textContent = `since start: ${latest.count} · p50 ${formatValue(quantile(latest, 0.5), panel.unit)} ` +
+        `· p95 ${formatValue(quantile(latest, 0.95), panel.unit)} · p99 ${formatValue(quantile(latest, 0.99), panel.unit)}`;
       body.append(caption);
     }
   }
 
-  drawOrExplain(panel, series, now) {
+  drawOrExplain(panel, series, now, span) {
     const body = this.panels.get(panel.id);
     if (series.every((s) => s.points.every(([, v]) => v === null))) {
       body.textContent = this.history.length < 2 ? 'waiting for data…' : `no series ${panel.series.map((s) => s.metric).filter(Boolean).join(', ')}`;
       return;
     }
-    drawLineChart(body, series, { unit: panel.unit, windowMs, now });
+    drawLineChart(body, series, { unit: panel.unit, windowMs: span, now });
   }
 }
