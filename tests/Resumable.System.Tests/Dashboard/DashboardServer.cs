@@ -9,7 +9,7 @@ namespace Resumable.System.Tests.Dashboard;
 /// headless Chromium (Debian's, driven by Playwright) for the test class. Screenshots go to
 /// <c>RESUMABLE_TEST_RESULTS</c> (default: <c>TestResults</c> at the repository root), under <c>dashboard/</c>.
 /// </summary>
-public sealed class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -17,6 +17,9 @@ public sealed class DashboardServer : IAsyncLifetime
     private ServerProcess? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+
+    /// <summary>Whether the server runs without any key (then the page asks for none).</summary>
+    public virtual bool Open => false;
 
     public ServerProcess Server => _server ?? throw new InvalidOperationException("Not started.");
 
@@ -29,15 +32,17 @@ public sealed class DashboardServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does, as root).");
-        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>
+        var settings = new Dictionary<string, string> { ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal") };
+        if (!Open)
         {
-            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
-            ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
-            ["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB,
-            ["Resumable:Auth:Keys:1:Tenant"] = "tenant-b",
-            ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
-            ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal"),
-        });
+            settings["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA;
+            settings["Resumable:Auth:Keys:0:Tenant"] = "tenant-a";
+            settings["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB;
+            settings["Resumable:Auth:Keys:1:Tenant"] = "tenant-b";
+            settings["Resumable:Auth:AdminKey"] = TestKeys.Admin;
+        }
+
+        (_server, _) = await ServerProcess.StartAsync(settings);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -58,7 +63,7 @@ public sealed class DashboardServer : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null)
         {

@@ -12,7 +12,7 @@ const histogramPanels = [
 
 /** Gauges drawn as they are, one line per series. */
 const gaugePanels = [
-  { id: 'queue', title: 'Queue depth and running jobs', unit: '', series: [
+  { id: 'queue', title: 'Queued and running jobs', unit: '', series: [
     { label: 'queued', metric: 'resumable_queue_depth', stats: (s) => s.queue?.depth },
     { label: 'running', metric: 'resumable_jobs_running', stats: (s) => s.running_jobs },
   ] },
