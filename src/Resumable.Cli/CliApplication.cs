@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Resumable.Cli.Bench;
+using Resumable.Cli.Commands;
+using Resumable.Cli.Connection;
+
+namespace Resumable.Cli;
+
+/// <summary>Builds the command tree and runs it, mapping parse errors to <see cref="ExitCodes.Usage"/>.</summary>
+internal static class CliApplication
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // The parse-error action prints the errors and the help; System.CommandLine returns 1 for it, which
+            // scripts could not tell from a response that ended unsuccessfully.
+            await parseResult.InvokeAsync().ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parseResult.InvokeAsync().ConfigureAwait(false);
+    }
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Command-line client for Resumable: submit, follow and resume responses, inspect a node, drive load.");
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(TailCommand.Create());
+        root.Subcommands.Add(GetCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+}
