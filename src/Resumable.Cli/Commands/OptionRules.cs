@@ -10,7 +10,17 @@ internal static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that does not convert gets its own parse error; validators still run and would throw here.
+                return;
+            }
+
             if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
             {
                 result.AddError($"{option.Name} must be between {min} and {max}; got {value}.");
