@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Resumable.Cli.Bench;
 using Resumable.Cli.Commands;
 using Resumable.Cli.Connection;
@@ -23,9 +24,15 @@ internal static class CliApplication
         return await parseResult.InvokeAsync().ConfigureAwait(false);
     }
 
-    public static RootCommand Build()
+    public static Command Build()
     {
-        var root = new RootCommand("Command-line client for Resumable: submit, follow and resume responses, inspect a node, drive load.");
+        // Not a RootCommand: that names itself after the entry assembly (Resumable.Cli), while the installed tool is
+        // called 'resumable'; these are the options a RootCommand would add.
+        var root = new Command("resumable", "Command-line client for Resumable: submit, follow and resume responses, inspect a node, drive load.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(TailCommand.Create());
