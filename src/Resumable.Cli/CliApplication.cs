@@ -9,6 +9,10 @@ namespace Resumable.Cli;
 /// <summary>Builds the command tree and runs it, mapping parse errors to <see cref="ExitCodes.Usage"/>.</summary>
 internal static class CliApplication
 {
+    // Ctrl+C (SIGINT) and SIGTERM cancel the command's token; a command that has not ended two seconds later is
+    // abandoned with 130 or 143.
+    private static readonly InvocationConfiguration Invocation = new() { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) };
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = Build();
@@ -21,7 +25,7 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        return await parseResult.InvokeAsync().ConfigureAwait(false);
+        return await parseResult.InvokeAsync(Invocation).ConfigureAwait(false);
     }
 
     public static Command Build()

@@ -22,7 +22,7 @@ internal static class BenchCommand
         var model = new Option<string>("--model") { Description = "Model to use.", DefaultValueFactory = _ => "synthetic" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table." };
         var command = new Command("bench", "Drive a bounded load of streamed responses and report throughput and latencies.") { responses, concurrency, tokens, speed, model, json };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             var settings = new BenchSettings(parseResult.GetValue(responses), parseResult.GetValue(concurrency), parseResult.GetValue(tokens), parseResult.GetValue(speed), parseResult.GetValue(model)!);
             using var client = ConnectionSettings.From(parseResult).TenantClient();

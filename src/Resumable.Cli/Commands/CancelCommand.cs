@@ -10,7 +10,7 @@ internal static class CancelCommand
     {
         var id = new Argument<string>("id") { Description = "The response id." };
         var command = new Command("cancel", "Cancel a queued or running response; prints the id and its status (a finished one keeps its own).") { id };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).TenantClient();
             var response = await client.SendJsonAsync(HttpMethod.Post, $"v1/responses/{Uri.EscapeDataString(parseResult.GetValue(id)!)}/cancel", null, cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ internal static class DeleteCommand
     {
         var id = new Argument<string>("id") { Description = "The response id." };
         var command = new Command("delete", "Delete a response (stopping it first if it runs); afterwards it is not found.") { id };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).TenantClient();
             var response = await client.SendJsonAsync(HttpMethod.Delete, $"v1/responses/{Uri.EscapeDataString(parseResult.GetValue(id)!)}", null, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ internal static class GetCommand
     {
         var id = new Argument<string>("id") { Description = "The response id." };
         var command = new Command("get", "Print the response object (JSON).") { id };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).TenantClient();
             var response = await client.SendJsonAsync(HttpMethod.Get, $"v1/responses/{Uri.EscapeDataString(parseResult.GetValue(id)!)}", null, cancellationToken).ConfigureAwait(false);

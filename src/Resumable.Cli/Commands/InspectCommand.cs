@@ -20,7 +20,7 @@ internal static class InspectCommand
         var id = new Argument<string>("id") { Description = "The response id." };
         var json = new Option<bool>("--json") { Description = "Print the summary and events as JSON." };
         var command = new Command("inspect", "Show a response's events with sequence numbers, types, sizes and the durable cursor (admin key).") { id, json };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).AdminClient();
             var path = $"admin/responses/{Uri.EscapeDataString(parseResult.GetValue(id)!)}?limit={PageSize.ToString(CultureInfo.InvariantCulture)}";

@@ -20,7 +20,7 @@ internal static class ListCommand
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many responses.", DefaultValueFactory = _ => 20 }.InRange(1, 10_000);
         var json = new Option<bool>("--json") { Description = "Print the responses as a JSON array instead of a table." };
         var command = new Command("ls", "List retained responses (admin key).") { status, tenant, limit, json };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).AdminClient();
             var wanted = parseResult.GetValue(limit);

@@ -13,7 +13,7 @@ internal static class StatsCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the statistics as the server sends them (JSON)." };
         var command = new Command("stats", "Show the node's statistics: queue, jobs, streams, retained responses, write-ahead log (admin key).") { json };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             using var client = ConnectionSettings.From(parseResult).AdminClient();
             var stats = await client.SendJsonAsync(HttpMethod.Get, "admin/stats", null, cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal static class SubmitCommand
         {
             prompt, model, background, instructions, maxOutputTokens, tokens, speed, ttft, metadata,
         };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             var settings = ConnectionSettings.From(parseResult);
             var input = parseResult.GetValue(prompt) ?? await ReadStdinAsync(cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ internal static class TailCommand
         var after = new Option<long?>("--after") { Description = "Start after this sequence number instead of from the beginning." };
         var retries = new Option<int>("--retries") { Description = "Reconnection attempts in a row without progress before giving up.", DefaultValueFactory = _ => 6 }.InRange(0, 100);
         var command = new Command("tail", "Stream an existing response's text; reconnects with Last-Event-ID when the connection drops.") { id, after, retries };
-        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(cancellationToken, async () =>
         {
             var settings = ConnectionSettings.From(parseResult);
             using var client = settings.TenantClient();
