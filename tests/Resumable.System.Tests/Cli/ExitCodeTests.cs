@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Resumable.Testing;
 
 namespace Resumable.System.Tests.Cli;
@@ -59,5 +62,43 @@ public class ExitCodeTests(CliServer server) : IClassFixture<CliServer>
 
         Assert.True(result.ExitCode == 5, result.ToString());
         Assert.Contains("could not be reached", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerError_PrintsTheServersMessageAndRequestId_AndExitsFive()
+    {
+        // A stand-in for a node behind a proxy that tags requests: one canned 503 in the OpenAI error shape.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var answering = AnswerOnceAsync(listener);
+
+        var result = await CliProcess.RunAsync(["get", "resp_00000000000000000000000000000000", "--url", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"]);
+        await answering;
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.Contains("error: The write-ahead log cannot persist. (HTTP 503, request id req-7f3a)", result.StdErr, StringComparison.Ordinal);
+    }
+
+    private static async Task AnswerOnceAsync(TcpListener listener)
+    {
+        using var timeout = new CancellationTokenSource(Eventually.HangBound);
+        using var client = await listener.AcceptTcpClientAsync(timeout.Token);
+        var stream = client.GetStream();
+        var request = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        var body = """{"error":{"message":"The write-ahead log cannot persist.","type":"server_error","param":null,"code":"storage_unavailable"}}""";
+        var answer = $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nx-request-id: req-7f3a\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), timeout.Token);
     }
 }

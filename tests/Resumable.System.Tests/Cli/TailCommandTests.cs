@@ -54,4 +54,16 @@ public class TailCommandTests(CliServer server) : IClassFixture<CliServer>
         Assert.Contains("ended failed", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("generator_failed", result.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Tail_ServerUnreachable_GivesUpAfterItsRetriesWithExitFive()
+    {
+        var port = FreeTcpPort.Next();
+
+        var result = await CliProcess.RunAsync(["tail", "resp_00000000000000000000000000000000", "--retries", "2", "--url", $"http://127.0.0.1:{port}"]);
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.Equal(2, result.StdErr.Split('\n').Count(l => l == "connection lost before the first event; resuming"));
+        Assert.Contains("gave up after 2 attempts to resume", result.StdErr, StringComparison.Ordinal);
+    }
 }

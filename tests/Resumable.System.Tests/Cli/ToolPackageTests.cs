@@ -18,7 +18,18 @@ public class ToolPackageTests
         Assert.True(pack.ExitCode == 0, pack.ToString());
         Assert.Single(Directory.GetFiles(packages, "Resumable.Cli.*.nupkg"));
 
-        var install = await CliProcess.RunProgramAsync("dotnet", ["tool", "install", "Resumable.Cli", "--tool-path", tools, "--add-source", packages], bound: TimeSpan.FromMinutes(5));
+        // The packed directory is the only source, so the install reads nothing but the local package (a tool package carries its dependencies).
+        var config = Path.Combine(directory.Path, "nuget.config");
+        await File.WriteAllTextAsync(config, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{packages}" />
+              </packageSources>
+            </configuration>
+            """);
+        var install = await CliProcess.RunProgramAsync("dotnet", ["tool", "install", "Resumable.Cli", "--tool-path", tools, "--configfile", config], bound: TimeSpan.FromMinutes(5));
         Assert.True(install.ExitCode == 0, install.ToString());
 
         var help = await CliProcess.RunProgramAsync(Path.Combine(tools, "resumable"), ["--help"]);
