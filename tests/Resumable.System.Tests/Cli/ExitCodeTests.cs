@@ -9,7 +9,7 @@ namespace Resumable.System.Tests.Cli;
 public class ExitCodeTests(CliServer server) : IClassFixture<CliServer>
 {
     [Fact]
-    public async Task MissingResponse_ExitsThreeWithTheServersMessage()
+    public async Task MissingResponse_ExitsThreeWithTheServersMessageAndRequestId()
     {
         var result = await server.RunAsync("get", "resp_00000000000000000000000000000000");
 
@@ -17,6 +17,7 @@ public class ExitCodeTests(CliServer server) : IClassFixture<CliServer>
         Assert.Contains("resp_00000000000000000000000000000000", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("not found", result.StdErr, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("HTTP 404", result.StdErr, StringComparison.Ordinal);
+        Assert.Matches(@"request id req_[0-9a-f]{32}\)", result.StdErr);
     }
 
     [Fact]
