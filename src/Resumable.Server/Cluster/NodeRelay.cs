@@ -6,6 +6,7 @@ using Resumable.Core.Diagnostics;
 using Resumable.Core.Jobs;
 using Resumable.Core.Streaming;
 using Resumable.Server.Errors;
+using Resumable.Server.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Resumable.Server.Cluster;
@@ -110,6 +111,12 @@ internal sealed partial class NodeRelay : IDisposable
             if (proxyResponse is not null && proxyResponse.Headers.TryGetValues(NodeHeaders.Node, out var owner))
             {
                 httpContext.Response.Headers[NodeHeaders.Node] = owner.ToArray();
+            }
+
+            // The owner answers with the request id this node passed on; the copy appended it to this node's own.
+            if (proxyResponse is not null && proxyResponse.Headers.TryGetValues(RequestIds.Header, out var requestId))
+            {
+                httpContext.Response.Headers[RequestIds.Header] = requestId.ToArray();
             }
 
             httpContext.Response.Headers[NodeHeaders.RelayedBy] = nodeId;

@@ -1,0 +1,3 @@
+using Resumable.Cli;
+
+return await CliApplication.RunAsync(args);
