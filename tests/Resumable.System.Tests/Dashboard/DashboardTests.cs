@@ -157,4 +157,27 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
             await tenantB.PostAsync($"v1/responses/{running}/cancel", null);
         }
     }
+    [Fact]
+    public async Task Delete_FromTheDetailView_DeletesTheResponseAndItLeavesTheList()
+    {
+        using var client = server.Client();
+        var id = await client.CreateBackgroundAsync("dashboard delete", ResponsesApi.Synthetic(10));
+        await client.WaitForTerminalAsync(id);
+
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        var page = dashboard.Page;
+        await page.Locator($"#responses tr[data-id='{id}']").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("ended", Waiting);
+
+        // The first click only arms the button: a stray click deletes nothing.
+        await page.Locator("#delete").ClickAsync();
+        Assert.Equal(global::System.Net.HttpStatusCode.OK, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
+        await page.Locator("#delete").ClickAsync();
+
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-view", "list", new() { Timeout = DashboardPage.Bound });
+        await Assertions.Expect(dashboard.StatusOf(id)).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+        Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
+
+        Assert.Empty(dashboard.Errors);
+    }
 }
