@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Playwright;
 using Resumable.Testing;
 
 namespace Resumable.System.Tests.Dashboard;
@@ -83,5 +84,34 @@ public class DashboardClusterTests(TwoNodeCluster cluster) : IClassFixture<TwoNo
         Assert.Equal("cancelled", (await tenant.GetJsonAsync($"v1/responses/{id}")).GetProperty("status").GetString());
         using var tenantKeyOnAdmin = cluster.NodeA.Client(TestKeys.TenantB);
         Assert.Equal(HttpStatusCode.Unauthorized, (await tenantKeyOnAdmin.PostAsync($"admin/responses/{id}/cancel", null)).StatusCode);
+    }
+    [Fact]
+    public async Task Dashboard_OnOneNode_ShowsAndFollowsARunningResponseOfTheOtherNode()
+    {
+        using var tenant = cluster.NodeB.Client(TestKeys.TenantA);
+        var id = await tenant.CreateBackgroundAsync("watched from node a", ResponsesApi.Synthetic(100, tokensPerSecond: 10));
+        await tenant.WaitForStatusAsync(id, "in_progress");
+        var (playwright, browser) = await DashboardServer.LaunchChromiumAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await using var dashboard = await DashboardPage.OpenAsync(browser, cluster.NodeA.BaseAddress);
+            var page = dashboard.Page;
+            var row = page.Locator($"#responses tr[data-id='{id}']");
+            await Assertions.Expect(row.Locator("td[data-field=node]")).ToHaveTextAsync("node-b ↗", new() { Timeout = DashboardPage.Bound });
+            await Assertions.Expect(row.Locator("td[data-field=status]")).ToHaveTextAsync("in_progress", new() { Timeout = DashboardPage.Bound });
+            await row.ClickAsync();
+            await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("following live…", new() { Timeout = DashboardPage.Bound });
+            await dashboard.ScreenshotAsync("detail-other-node");
+
+            await Assertions.Expect(page.Locator("#events tr[data-type='response.completed']")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.Bound });
+            var frames = await tenant.ReadAllEventsAsync(id);
+            var shown = await page.Locator("#events tr[data-seq]").EvaluateAllAsync<long[]>("rows => rows.map(tr => Number(tr.dataset.seq))");
+            Assert.Equal(frames.Select(f => f.SequenceNumber), shown);
+            await Assertions.Expect(row.Locator("td[data-field=status]")).ToHaveTextAsync("completed", new() { Timeout = DashboardPage.Bound });
+            await Assertions.Expect(page.Locator("#events tr[data-seq]:not(.durable)")).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+
+            Assert.Empty(dashboard.Errors);
+        }
     }
 }

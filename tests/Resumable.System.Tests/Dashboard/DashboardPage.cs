@@ -53,14 +53,17 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     /// <summary>Opens <c>/dashboard</c>, enters the admin key in its prompt (unless the server is open), and waits until the feed is live.</summary>
-    public static async Task<DashboardPage> OpenAsync(DashboardServer server)
+    public static Task<DashboardPage> OpenAsync(DashboardServer server) => OpenAsync(server.Browser, server.Server.BaseAddress, server.Open);
+
+    /// <summary>Opens <c>/dashboard</c> of the server at <paramref name="baseAddress"/> in <paramref name="browser"/>.</summary>
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri baseAddress, bool open = false)
     {
-        var context = await server.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
         context.SetDefaultTimeout((float)Eventually.HangBound.TotalMilliseconds);
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
-        await page.GotoAsync(new Uri(server.Server.BaseAddress, "dashboard").ToString());
-        if (!server.Open)
+        await page.GotoAsync(new Uri(baseAddress, "dashboard").ToString());
+        if (!open)
         {
             await page.Locator("#key-input").FillAsync(TestKeys.Admin);
             await page.Locator("#key-form button[type=submit]").ClickAsync();

@@ -31,7 +31,6 @@ public class DashboardServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does, as root).");
         var settings = new Dictionary<string, string> { ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal") };
         if (!Open)
         {
@@ -43,16 +42,32 @@ public class DashboardServer : IAsyncLifetime
         }
 
         (_server, _) = await ServerProcess.StartAsync(settings);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
+        (_playwright, _browser) = await LaunchChromiumAsync();
+    }
 
-            // As root, and on a machine whose network is closed: no sandbox, no GPU, no background connections.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+    /// <summary>Debian's Chromium, headless, as root on a machine whose network is closed; the screenshot directory made.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does, as root).");
         Directory.CreateDirectory(ScreenshotDirectory);
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+
+                // No sandbox (root), no GPU, no background connections.
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            return (playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A client of the API with <paramref name="key"/>.</summary>

@@ -439,7 +439,7 @@ function stopHealth() {
 function runHealth() {
   stopHealth();
   $('#health').replaceChildren();
-  const panels = new HealthPanels($('#health'), fetchAuthorized, { metricsAvailable: state.settings.metrics });
+  const panels = new HealthPanels($('#health'), fetchAuthorized, { metricsAvailable: state.settings.metrics, node: state.settings.node });
   health = panels;
   const tick = async () => {
     try {

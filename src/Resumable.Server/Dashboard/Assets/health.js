@@ -43,16 +43,21 @@ const windowMs = 120_000;
 const quantileWindow = 5;
 
 export class HealthPanels {
-  constructor(root, fetchAuthorized, { metricsAvailable }) {
+  constructor(root, fetchAuthorized, { metricsAvailable, node }) {
     this.root = root;
     this.fetchAuthorized = fetchAuthorized;
     this.metricsAvailable = metricsAvailable;
+    this.node = node;
     this.history = [];
     this.panels = new Map();
     this.build();
   }
 
   build() {
+    const heading = document.createElement('p');
+    heading.className = 'note';
+    heading.textContent = `Health of node ${this.node}: ${this.metricsAvailable ? '/metrics' : '/admin/stats'} every 2 s, the last 2 minutes.`;
+    this.root.append(heading);
     const all = [...gaugePanels, ...ratePanels, ...histogramPanels];
     for (const panel of all) {
       const section = document.createElement('section');
@@ -125,7 +130,8 @@ export class HealthPanels {
       if (!this.metricsAvailable) { body.textContent = 'needs /metrics'; continue; }
       const hists = this.history.map((h) => histogram(h.parsed, panel.metric));
       const latest = hists[hists.length - 1];
-      if (!latest) { body.textContent = `no series ${panel.metric}`; continue; }
+      // The exporter lists a histogram once it has its first observation.
+      if (!latest) { body.textContent = 'nothing observed yet'; body.title = panel.metric; continue; }
       const points = { p50: [], p95: [], p99: [] };
       for (let i = 1; i < hists.length; i++) {
         const delta = histogramDelta(hists[i], hists[Math.max(0, i - quantileWindow)]);
