@@ -180,4 +180,54 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
 
         Assert.Empty(dashboard.Errors);
     }
+    [Fact]
+    public async Task MetricsParser_ToleratesUnknownLinesScopeLabelsAndEscapes_AndReadsHistograms()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        const string Text = """
+            # HELP resumable_queue_depth Responses waiting for a worker.
+            # TYPE resumable_queue_depth gauge
+            resumable_queue_depth{otel_scope_name="Resumable",otel_scope_version=""} 3
+            # a comment the parser does not know
+            some garbage line without a value
+            resumable_tokens_total{otel_scope_name="Resumable",model="a \"quoted\" name, with comma"} 5 1733550000000
+            resumable_tokens_total{otel_scope_name="Resumable",model="b"} 7
+            resumable_wal_commit_duration_seconds_bucket{otel_scope_name="Resumable",le="0.001"} 2
+            resumable_wal_commit_duration_seconds_bucket{otel_scope_name="Resumable",le="0.01"} 6
+            resumable_wal_commit_duration_seconds_bucket{otel_scope_name="Resumable",le="+Inf"} 10
+            resumable_wal_commit_duration_seconds_sum{otel_scope_name="Resumable"} 0.5
+            resumable_wal_commit_duration_seconds_count{otel_scope_name="Resumable"} 10
+            # EOF
+            """;
+        var result = await dashboard.Page.EvaluateAsync<JsonElement>(
+            """
+            async (text) => {
+              const m = await import('./prometheus.js');
+              const parsed = m.parsePrometheus(text);
+              const hist = m.histogram(parsed, 'resumable_wal_commit_duration_seconds');
+              return {
+                queue: m.total(parsed, 'resumable_queue_depth'),
+                tokens: m.total(parsed, 'resumable_tokens_total'),
+                quoted: parsed.samples.get('resumable_tokens_total')[0].labels.model,
+                type: parsed.types.get('resumable_queue_depth'),
+                missing: m.total(parsed, 'resumable_no_such_series'),
+                count: hist.count,
+                p50: m.quantile(hist, 0.5),
+                p90: m.quantile(hist, 0.9),
+              };
+            }
+            """, Text);
+
+        Assert.Equal(3, result.GetProperty("queue").GetDouble());
+        Assert.Equal(12, result.GetProperty("tokens").GetDouble());
+        Assert.Equal("a \"quoted\" name, with comma", result.GetProperty("quoted").GetString());
+        Assert.Equal("gauge", result.GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("missing").ValueKind);
+        Assert.Equal(10, result.GetProperty("count").GetDouble());
+
+        // Prometheus's interpolation: rank 5 of 10 lies 3/4 into the (0.001, 0.01] bucket; rank 9 in +Inf reports its lower bound.
+        Assert.Equal(0.001 + (0.009 * 0.75), result.GetProperty("p50").GetDouble(), 9);
+        Assert.Equal(0.01, result.GetProperty("p90").GetDouble(), 9);
+        Assert.Empty(dashboard.Errors);
+    }
 }
