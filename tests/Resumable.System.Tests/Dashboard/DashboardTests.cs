@@ -230,4 +230,22 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
         Assert.Equal(0.01, result.GetProperty("p90").GetDouble(), 9);
         Assert.Empty(dashboard.Errors);
     }
+    [Fact]
+    public async Task Detail_OfAResponseOverFiveThousandEvents_ShowsTheLatestFiveThousandInOrder()
+    {
+        using var client = server.Client();
+        var id = await client.CreateBackgroundAsync("dashboard long", ResponsesApi.Synthetic(6_000));
+        await client.WaitForTerminalAsync(id);
+        var frames = await client.ReadAllEventsAsync(id);
+
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        var page = dashboard.Page;
+        await page.GotoAsync(new Uri(server.Server.BaseAddress, $"dashboard/#/responses/{id}").ToString());
+        await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("ended", Waiting);
+
+        var shown = await page.Locator("#events tr[data-seq]").EvaluateAllAsync<long[]>("rows => rows.map(tr => Number(tr.dataset.seq))");
+        Assert.Equal(frames.TakeLast(5_000).Select(f => f.SequenceNumber), shown);
+        await Assertions.Expect(page.Locator("#detail-meta")).ToContainTextAsync($"{frames.Count} events (the latest 5000 shown)", new() { Timeout = DashboardPage.Bound });
+        Assert.Empty(dashboard.Errors);
+    }
 }

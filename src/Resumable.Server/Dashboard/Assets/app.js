@@ -8,6 +8,8 @@ const keyStorage = 'resumable.adminKey';
 const terminalStatuses = new Set(['completed', 'failed', 'cancelled', 'incomplete']);
 const terminalEvents = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 const maxListed = 500;
+// A response of a million tokens would be a million rows: the detail view keeps the latest ones.
+const maxEventRows = 5000;
 
 const state = {
   settings: null,
@@ -274,6 +276,12 @@ function addEvent(detail, event) {
     tr.after(row);
   });
   detail.body.append(tr);
+  if (detail.count - detail.dropped > maxEventRows) {
+    const oldest = detail.body.querySelector('tr[data-seq]');
+    if (oldest.nextElementSibling?.classList.contains('json')) oldest.nextElementSibling.remove();
+    oldest.remove();
+    detail.dropped++;
+  }
   if (terminalEvents.has(event.type)) {
     detail.terminal = true;
     detail.finalStatus = event.data.response?.status ?? null;
@@ -305,7 +313,8 @@ function renderDetailSummary() {
   $('#detail-meta').textContent = [
     `node ${row?.node ?? '?'}`, `tenant ${summary.tenant}`, `model ${summary.model}`, summary.background ? 'background' : 'foreground',
     `created ${new Date(summary.created_at).toLocaleTimeString(undefined, { hour12: false })}`,
-    `${detail.count} events`, `durable through ${summary.durable_sequence_number ?? '–'}`,
+    `${detail.count + detail.skipped} events` + (detail.skipped + detail.dropped > 0 ? ` (the latest ${maxEventRows} shown)` : ''),
+    `durable through ${summary.durable_sequence_number ?? '–'}`,
     summary.readers === null || summary.readers === undefined ? null : `${summary.readers} readers`,
   ].filter(Boolean).join(' · ');
   $('#detail-follow').textContent = detail.error ?? (detail.terminal ? 'ended' : detail.following ? 'following live…' : 'loading…');
@@ -317,7 +326,7 @@ async function openDetail(id) {
   const controller = new AbortController();
   const body = $('#events tbody');
   body.replaceChildren();
-  const detail = { id, controller, body, lastSeq: -1, count: 0, durable: null, terminal: false, following: false, summary: null, finalStatus: null, error: null };
+  const detail = { id, controller, body, lastSeq: -1, count: 0, dropped: 0, skipped: 0, durable: null, terminal: false, following: false, summary: null, finalStatus: null, error: null };
   state.detail = detail;
   $('#detail-id').textContent = id;
   $('#detail-result').textContent = '';
@@ -325,6 +334,14 @@ async function openDetail(id) {
   renderDetailSummary();
   try {
     let after = null;
+    const head = await fetchAuthorized(`../admin/responses/${encodeURIComponent(id)}?limit=1`, { signal: controller.signal });
+    if (head.ok) {
+      const last = (await head.json()).response.last_sequence_number;
+      if (last >= maxEventRows) {
+        after = last - maxEventRows;
+        detail.skipped = after + 1;
+      }
+    }
     for (let page = 0; page < 10_000; page++) {
       const url = `../admin/responses/${encodeURIComponent(id)}?limit=1000` + (after === null ? '' : `&starting_after=${after}`);
       const response = await fetchAuthorized(url, { signal: controller.signal });
