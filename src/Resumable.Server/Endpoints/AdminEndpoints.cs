@@ -33,7 +33,8 @@ internal static class AdminEndpoints
             .WithSummary("Lists retained responses of every tenant (filters: tenant, status; pagination: limit, after, order).");
         // Bound once, like the responses endpoints: a stream bound per request would hold a service scope open.
         var services = app.ServiceProvider.GetRequiredService<ResponsesServices>();
-        group.MapGet("/responses/{id}", (string id, HttpContext context, ICursorStore cursors) => InspectResponseAsync(id, context, services, cursors)).WithName("AdminInspectResponse")
+        var cursors = app.ServiceProvider.GetRequiredService<ICursorStore>();
+        group.MapGet("/responses/{id}", (string id, HttpContext context) => InspectResponseAsync(id, context, services, cursors)).WithName("AdminInspectResponse")
             .WithSummary("A response's state and its events (starting_after, limit) with their sizes; with stream=true its events after starting_after as SSE, then the live tail. Relayed to the node that holds it.");
         group.MapPost("/responses/{id}/cancel", (string id, HttpContext context) => CancelAsync(id, context, services)).WithName("AdminCancelResponse")
             .WithSummary("Cancels an in-flight response of any tenant; idempotent. Relayed to the node that holds it.");
