@@ -20,6 +20,7 @@ public class OpenDashboardTests(OpenDashboardServer server) : IClassFixture<Open
         await page.Locator($"#responses tr[data-id='{id}']").ClickAsync();
         await Assertions.Expect(page.Locator("#events tr[data-seq]")).ToHaveCountAsync((await client.ReadAllEventsAsync(id)).Count, new() { Timeout = DashboardPage.Bound });
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('resumable.adminKey')"));
+        await Assertions.Expect(page.Locator("#forget-key")).ToBeHiddenAsync();
 
         Assert.Empty(dashboard.Errors);
     }

@@ -488,6 +488,7 @@ setInterval(() => {
   const response = await fetch('settings', { cache: 'no-store' });
   state.settings = await response.json();
   $('#node').textContent = `node ${state.settings.node}`;
+  $('#forget-key').hidden = !state.settings.key_required;
   if (state.settings.key_required && !state.key) {
     setConnection('locked');
     askForKey();
