@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Resumable.Core.Responses;
 
@@ -46,7 +45,7 @@ internal sealed class ChatCompletionsProtocol : IUpstreamProtocol
         return buffer.WrittenSpan.ToArray();
     }
 
-    public UpstreamChunk Parse(ReadOnlyMemory<byte> data)
+    public UpstreamChunk Parse(ReadOnlyMemory<byte> data, UpstreamText decoder)
     {
         using var document = JsonDocument.Parse(data);
         var root = UpstreamJson.Object(document);
@@ -63,7 +62,7 @@ internal sealed class ChatCompletionsProtocol : IUpstreamProtocol
             if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
                 && delta.TryGetProperty("content", out var text) && text.ValueKind == JsonValueKind.String)
             {
-                content = Encoding.UTF8.GetBytes(text.GetString()!);
+                content = decoder.Decode(text);
             }
 
             if (choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String)

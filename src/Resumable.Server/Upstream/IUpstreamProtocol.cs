@@ -11,6 +11,9 @@ internal interface IUpstreamProtocol
     /// <summary>The JSON body of the streaming request for <paramref name="request"/>.</summary>
     byte[] WriteRequest(ResponseRequest request, string upstreamModel);
 
-    /// <summary>Reads one <c>data:</c> payload; throws <see cref="System.Text.Json.JsonException"/> when it is not JSON.</summary>
-    UpstreamChunk Parse(ReadOnlyMemory<byte> data);
+    /// <summary>
+    /// Reads one <c>data:</c> payload, its text decoded by <paramref name="decoder"/> (the stream's own); throws
+    /// <see cref="System.Text.Json.JsonException"/> when it is not JSON.
+    /// </summary>
+    UpstreamChunk Parse(ReadOnlyMemory<byte> data, UpstreamText decoder);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Resumable.Core.Responses;
 
@@ -45,7 +44,7 @@ internal sealed class ResponsesProtocol : IUpstreamProtocol
         return buffer.WrittenSpan.ToArray();
     }
 
-    public UpstreamChunk Parse(ReadOnlyMemory<byte> data)
+    public UpstreamChunk Parse(ReadOnlyMemory<byte> data, UpstreamText decoder)
     {
         using var document = JsonDocument.Parse(data);
         var root = UpstreamJson.Object(document);
@@ -54,7 +53,7 @@ internal sealed class ResponsesProtocol : IUpstreamProtocol
         {
             case "response.output_text.delta":
                 return root.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.String
-                    ? new UpstreamChunk(Encoding.UTF8.GetBytes(delta.GetString()!), false, null, null, null, null)
+                    ? new UpstreamChunk(decoder.Decode(delta), false, null, null, null, null)
                     : default;
             case "response.completed" or "response.incomplete":
                 var response = root.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;

@@ -91,13 +91,14 @@ internal sealed class UpstreamGenerator : IGenerator
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using var reader = new UpstreamSseReader(body, _timeProvider, cancellationToken);
             var protocol = _protocols[request.Model];
+            var text = new UpstreamText();
             var started = false;
             var finished = false;
             string? incomplete = null;
             int? input = null, output = null;
             while (true)
             {
-                var (found, chunk) = await ReadChunkAsync(reader, protocol, started ? options.StallTimeout : options.FirstTokenTimeout, request.Model, cancellationToken).ConfigureAwait(false);
+                var (found, chunk) = await ReadChunkAsync(reader, protocol, text, started ? options.StallTimeout : options.FirstTokenTimeout, request.Model, cancellationToken).ConfigureAwait(false);
                 if (!found)
                 {
                     break;
@@ -125,6 +126,11 @@ internal sealed class UpstreamGenerator : IGenerator
                 throw new GenerationFailedException("upstream_error", $"The upstream of model '{request.Model}' closed the stream before its last event (no finish reason).");
             }
 
+            if (text.Flush() is { Length: > 0 } held)
+            {
+                yield return new GeneratedChunk(held, EndsToken: false);
+            }
+
             yield return new GeneratedChunk(ReadOnlyMemory<byte>.Empty, EndsToken: false, new GenerationEnd(incomplete, input, output));
         }
         finally
@@ -134,7 +140,8 @@ internal sealed class UpstreamGenerator : IGenerator
     }
 
     // The next chunk, or false at [DONE] or the end of the stream; every way the upstream can break becomes a failure that says how.
-    private async Task<(bool Found, UpstreamChunk Chunk)> ReadChunkAsync(UpstreamSseReader reader, IUpstreamProtocol protocol, TimeSpan timeout, string model, CancellationToken cancellationToken)
+    private async Task<(bool Found, UpstreamChunk Chunk)> ReadChunkAsync(
+        UpstreamSseReader reader, IUpstreamProtocol protocol, UpstreamText text, TimeSpan timeout, string model, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> data;
         try
@@ -164,7 +171,7 @@ internal sealed class UpstreamGenerator : IGenerator
 
         try
         {
-            return (true, protocol.Parse(data));
+            return (true, protocol.Parse(data, text));
         }
         catch (JsonException e)
         {

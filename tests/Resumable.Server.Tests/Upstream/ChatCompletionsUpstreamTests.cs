@@ -66,6 +66,36 @@ public class ChatCompletionsUpstreamTests
     }
 
     [Fact]
+    public async Task AnEmojiEscapedAsASurrogatePairSplitAcrossTwoDeltas_ArrivesWhole_AndALoneHalfBecomesAReplacementCharacter()
+    {
+        // Escapes written by hand: a JSON serializer would not produce a lone surrogate, but upstreams that stream
+        // UTF-16 code units do.
+        static string Raw(string escapedContent) =>
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + escapedContent + "\"},\"finish_reason\":null}]}\n\n";
+
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Handler = async (context, _) =>
+        {
+            FakeUpstream.StartStream(context);
+            await FakeUpstream.WriteAsync(context, Raw("Launch \\ud83d"));
+            await FakeUpstream.WriteAsync(context, Raw("\\ude80 done\\n"));
+            await FakeUpstream.WriteAsync(context, Raw("lone \\ude00 low, "));
+            await FakeUpstream.WriteAsync(context, Raw("lone high at the end \\ud83d"));
+            await FakeUpstream.WriteAsync(context, FakeUpstream.FinishChunk("stop") + FakeUpstream.UsageChunk(5, 4) + "data: [DONE]\n\n");
+        };
+        await using var server = Server(fake);
+        using var client = server.CreateApiClient();
+
+        var id = await CreateAsync(client);
+        var done = await client.WaitForTerminalAsync(id);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("Launch 🚀 done\nlone \uFFFD low, lone high at the end \uFFFD", ResponsesApi.OutputText(done));
+        var deltas = (await client.ReadAllEventsAsync(id)).Where(f => f.Event == "response.output_text.delta").Select(f => f.Json.GetProperty("delta").GetString()).ToList();
+        Assert.Equal(["Launch ", "🚀 done\n", "lone \uFFFD low, ", "lone high at the end ", "\uFFFD"], deltas);
+    }
+
+    [Fact]
     public async Task StreamedDeltas_SplitInsideACharacter_BecomeWholeTextWithTheUpstreamsUsage()
     {
         await using var fake = await FakeUpstream.StartAsync();
