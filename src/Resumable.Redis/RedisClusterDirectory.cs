@@ -10,6 +10,9 @@ namespace Resumable.Redis;
 /// </summary>
 internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions<RedisOptions> options) : IClusterDirectory, IResponseAnnouncer
 {
+    // SCAN rounds of 100 keys each over the owner indexes: far more nodes than a deployment has.
+    private const int MaxScanRounds = 1_000;
+
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     /// <inheritdoc />
@@ -65,6 +68,59 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
         {
             // Expired records leave their index entries behind; whoever lists first takes them out.
             _ = connection.Database.SortedSetRemoveAsync(tenantKey, [.. gone], CommandFlags.FireAndForget);
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ClusterResponse>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        // The owner indexes name every published response once (a node takes back what it no longer holds); SCAN
+        // finds them without blocking Redis the way KEYS would. Bounded: a cursor that never returned to 0 ends here.
+        var owners = new List<RedisKey>();
+        var pattern = _keys.Owner("*").ToString();
+        var cursor = "0";
+        for (var round = 0; round < MaxScanRounds; round++)
+        {
+            var reply = await CallAsync(static (database, state) => database.ExecuteAsync("SCAN", state.Cursor, "MATCH", state.Pattern, "COUNT", 100), (Cursor: cursor, Pattern: pattern), cancellationToken).ConfigureAwait(false);
+            var parts = (RedisResult[])reply!;
+            cursor = parts[0].ToString();
+            foreach (var key in (RedisKey[])parts[1]!)
+            {
+                owners.Add(key);
+            }
+
+            if (cursor == "0")
+            {
+                break;
+            }
+        }
+
+        var ids = new List<string>();
+        foreach (var owner in owners)
+        {
+            var fields = await CallAsync(static (database, key) => database.HashKeysAsync(key), owner, cancellationToken).ConfigureAwait(false);
+            foreach (var field in fields)
+            {
+                ids.Add(field.ToString());
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = ids.ConvertAll(id => _keys.Response(id)).ToArray();
+        var values = await CallAsync(static (database, keys) => database.StringGetAsync(keys), keys, cancellationToken).ConfigureAwait(false);
+        var list = new List<ClusterResponse>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (values[i].HasValue && ClusterRecordCodec.DecodeResponse(ids[i], (ReadOnlyMemory<byte>)values[i]) is { } record)
+            {
+                list.Add(record);
+            }
         }
 
         return list;

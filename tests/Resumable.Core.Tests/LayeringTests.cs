@@ -14,7 +14,7 @@ public class LayeringTests
     // From the bottom up: frames and values, then the stages that use them, then what composes the stages.
     private static readonly string[] Layers =
     [
-        "Events", "Responses", "Cursors", "Cluster", "Diagnostics", "Generation", "Streaming", "Persistence",
+        "Events", "Responses", "Cursors", "Cluster", "Changes", "Diagnostics", "Generation", "Streaming", "Persistence",
         "Entries", "Sequencing", "Retention", "Jobs", "Recovery",
     ];
 

@@ -17,4 +17,10 @@ public interface IClusterDirectory
 
     /// <summary>Every retained response of <paramref name="tenant"/> on every node, in no particular order.</summary>
     Task<IReadOnlyList<ClusterResponse>> ListAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every retained response of every tenant on every node that published one, in no particular order (operators; a
+    /// walk over the nodes' indexes, for a modest refresh rate, not for each request of a tenant).
+    /// </summary>
+    Task<IReadOnlyList<ClusterResponse>> ListAllAsync(CancellationToken cancellationToken);
 }

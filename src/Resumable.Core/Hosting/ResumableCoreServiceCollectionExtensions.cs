@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resumable.Core.Changes;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Entries;
@@ -42,6 +43,7 @@ public static class ResumableCoreServiceCollectionExtensions
                 sp.GetRequiredService<IEventLog>().GetStatistics() is { } wal ? new WalGaugeReading(wal.PendingRecords, wal.PendingBytes, wal.SizeOnDiskBytes) : null);
         });
         services.TryAddSingleton<GeneratorCatalog>();
+        services.TryAddSingleton<ResponseChangeFeed>();
         services.TryAddSingleton<ResponseSequencer>();
         services.TryAddSingleton<ResponseLifecycle>();
         services.TryAddSingleton<ResponseRegistry>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Resumable.Core.Changes;
 using Resumable.Core.Entries;
 using Resumable.Core.Responses;
 
@@ -8,8 +9,9 @@ namespace Resumable.Core.Retention;
 /// <summary>
 /// The retained responses of this node, by id. A response is visible until its retention has run out
 /// after its terminal event; from then on every lookup treats it as gone, even before the sweeper frees it.
+/// Additions and removals are reported to <paramref name="changes"/>.
 /// </summary>
-public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeProvider timeProvider)
+public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimeProvider timeProvider, ResponseChangeFeed changes)
 {
     private readonly ConcurrentDictionary<string, ResponseEntry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _retention = options.Value.Retention;
@@ -24,6 +26,8 @@ public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimePro
         {
             throw new InvalidOperationException($"Response id {entry.Id} is already registered.");
         }
+
+        changes.Changed(entry.Id);
     }
 
     /// <summary>Finds a visible response of <paramref name="tenant"/>; another tenant's response is reported as missing.</summary>
@@ -51,7 +55,16 @@ public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimePro
     }
 
     /// <summary>Removes a response at once (delete). Its readers are ended by its terminal event, not by this.</summary>
-    public bool Remove(string id) => _entries.TryRemove(id, out _);
+    public bool Remove(string id)
+    {
+        if (!_entries.TryRemove(id, out _))
+        {
+            return false;
+        }
+
+        changes.Changed(id);
+        return true;
+    }
 
     /// <summary>A snapshot of the visible responses, optionally of one tenant and one status, newest first.</summary>
     public List<ResponseEntry> Snapshot(string? tenant, ResponseStatus? status = null)
@@ -86,6 +99,7 @@ public sealed class ResponseRegistry(IOptions<RetentionOptions> options, TimePro
             if (IsExpired(entry, now) && _entries.TryRemove(new KeyValuePair<string, ResponseEntry>(id, entry)))
             {
                 removed.Add(id);
+                changes.Changed(id);
             }
         }
 

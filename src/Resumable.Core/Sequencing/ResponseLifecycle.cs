@@ -1,3 +1,4 @@
+using Resumable.Core.Changes;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Entries;
 using Resumable.Core.Events;
@@ -9,9 +10,10 @@ namespace Resumable.Core.Sequencing;
 /// <summary>
 /// The state machine of a response. Each transition changes the entry and emits its events atomically
 /// under the entry's lock, and refuses to act once the response is terminal: that is what makes the
-/// terminal event unique even when a worker, a cancel and a delete race.
+/// terminal event unique even when a worker, a cancel and a delete race. A response starting and finishing is
+/// reported to <paramref name="changes"/> (admission is reported by the registry), never an event of its own.
 /// </summary>
-public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics)
+public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eventLog, TimeProvider timeProvider, ResumableMetrics metrics, ResponseChangeFeed changes)
 {
     /// <summary>
     /// Queues a new response through <paramref name="tryEnqueue"/> (the job queue) and emits <c>response.created</c>
@@ -62,8 +64,10 @@ public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eve
             entry.OutputStarted = true;
             sequencer.Append(entry, ResponseEventKind.OutputItemAdded);
             sequencer.Append(entry, ResponseEventKind.ContentPartAdded);
-            return true;
         }
+
+        changes.Changed(entry.Id);
+        return true;
     }
 
     /// <summary>
@@ -230,5 +234,6 @@ public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eve
         }
 
         entry.JobCancellation.Cancel();
+        changes.Changed(entry.Id);
     }
 }

@@ -15,7 +15,8 @@ internal sealed class ClusterRouter(IClusterDirectory? directory, NodeRelay? rel
 {
     private readonly string _nodeId = node.Value.Id!;
 
-    public async Task<ClusterRoute> RouteAsync(string id, string tenant, HttpContext context)
+    /// <summary>Routes a request for <paramref name="id"/> of <paramref name="tenant"/>, or of any tenant when it is null (operators).</summary>
+    public async Task<ClusterRoute> RouteAsync(string id, string? tenant, HttpContext context)
     {
         // A relayed request reached the owner Redis names, and the owner does not hold it: gone, not elsewhere.
         if (directory is null || relay is null || context.Request.Headers.ContainsKey(NodeHeaders.RelayedBy))
@@ -28,7 +29,7 @@ internal sealed class ClusterRouter(IClusterDirectory? directory, NodeRelay? rel
         try
         {
             response = await directory.FindResponseAsync(id, context.RequestAborted).ConfigureAwait(false);
-            if (response is null || !string.Equals(response.Tenant, tenant, StringComparison.Ordinal) || response.Owner == _nodeId)
+            if (response is null || (tenant is not null && !string.Equals(response.Tenant, tenant, StringComparison.Ordinal)) || response.Owner == _nodeId)
             {
                 return OpenAIError.NotFound(id);
             }

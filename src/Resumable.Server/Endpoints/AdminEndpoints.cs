@@ -12,6 +12,8 @@ using Resumable.Core.Persistence;
 using Resumable.Core.Responses;
 using Resumable.Core.Retention;
 using Resumable.Server.Auth;
+using Resumable.Server.Cluster;
+using Resumable.Server.Dashboard;
 using Resumable.Server.Errors;
 
 namespace Resumable.Server.Endpoints;
@@ -29,10 +31,18 @@ internal static class AdminEndpoints
 
         group.MapGet("/responses", ListResponses).WithName("AdminListResponses")
             .WithSummary("Lists retained responses of every tenant (filters: tenant, status; pagination: limit, after, order).");
-        group.MapGet("/responses/{id}", InspectResponseAsync).WithName("AdminInspectResponse")
-            .WithSummary("A response's state and its events (starting_after, limit) with their sizes.");
+        // Bound once, like the responses endpoints: a stream bound per request would hold a service scope open.
+        var services = app.ServiceProvider.GetRequiredService<ResponsesServices>();
+        var cursors = app.ServiceProvider.GetRequiredService<ICursorStore>();
+        group.MapGet("/responses/{id}", (string id, HttpContext context) => InspectResponseAsync(id, context, services, cursors)).WithName("AdminInspectResponse")
+            .WithSummary("A response's state and its events (starting_after, limit) with their sizes; with stream=true its events after starting_after as SSE, then the live tail. Relayed to the node that holds it.");
+        group.MapPost("/responses/{id}/cancel", (string id, HttpContext context) => CancelAsync(id, context, services)).WithName("AdminCancelResponse")
+            .WithSummary("Cancels an in-flight response of any tenant; idempotent. Relayed to the node that holds it.");
+        group.MapDelete("/responses/{id}", (string id, HttpContext context) => DeleteAsync(id, context, services)).WithName("AdminDeleteResponse")
+            .WithSummary("Stops a response of any tenant if it is running and deletes it. Relayed to the node that holds it.");
         group.MapGet("/stats", Stats).WithName("AdminStats")
             .WithSummary("Queue depth, running jobs, active streams, retained responses and events.");
+        group.MapDashboardFeed();
         return group;
     }
 
@@ -72,15 +82,24 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new AdminResponseList("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, slice.HasMore));
     }
 
-    internal static async Task<Results<Ok<AdminResponseDetail>, JsonHttpResult<OpenAIErrorEnvelope>>> InspectResponseAsync(
-        string id, HttpContext context, ResponseRegistry registry, ICursorStore cursors, ResponseLogSource logs)
+    internal static async Task<Results<Ok<AdminResponseDetail>, SseFrameResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> InspectResponseAsync(
+        string id, HttpContext context, ResponsesServices services, ICursorStore cursors)
     {
-        if (!registry.TryGetAnyTenant(id, out var entry))
+        var streamParameter = QueryParameter.Get(context.Request, "stream");
+        var stream = false;
+        if (!StringValues.IsNullOrEmpty(streamParameter) && !bool.TryParse(streamParameter.ToString(), out stream))
         {
-            return OpenAIError.NotFound(id);
+            return OpenAIError.BadRequest($"Invalid value for 'stream': '{streamParameter}'. Expected true or false.", "stream", "invalid_value");
         }
 
-        var (log, error) = await ResponseLogReader.OpenAsync(logs, entry, context.RequestAborted).ConfigureAwait(false);
+        if (!services.Registry.TryGetAnyTenant(id, out var entry))
+        {
+            var route = await services.Router.RouteAsync(id, tenant: null, context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
+        }
+
+        var registry = services.Registry;
+        var (log, error) = await ResponseLogReader.OpenAsync(services.Logs, entry, context.RequestAborted).ConfigureAwait(false);
         if (log is null)
         {
             return error!;
@@ -96,6 +115,12 @@ internal static class AdminEndpoints
             }
 
             position = log.IndexAfter(after);
+        }
+
+        if (stream)
+        {
+            // An operator following a response is one more reader of it; leaving never cancels it.
+            return new SseFrameResult(entry, log, position, cancelJobOnDisconnect: false, services.Streamer, services.Lifecycle);
         }
 
         var limit = MaxEventsPerPage;
@@ -115,6 +140,28 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new AdminResponseDetail(Summarize(entry, registry, cursors), events, frames.Length > limit));
     }
 
+    internal static async Task<Results<Utf8JsonResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> CancelAsync(string id, HttpContext context, ResponsesServices services)
+    {
+        if (!services.Registry.TryGetAnyTenant(id, out var entry))
+        {
+            var route = await services.Router.RouteAsync(id, tenant: null, context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
+        }
+
+        return await ResponsesEndpoints.CancelEntryAsync(entry, context, services).ConfigureAwait(false);
+    }
+
+    internal static async Task<Results<Ok<DeletedResponse>, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> DeleteAsync(string id, HttpContext context, ResponsesServices services)
+    {
+        if (!services.Registry.TryGetAnyTenant(id, out var entry))
+        {
+            var route = await services.Router.RouteAsync(id, tenant: null, context).ConfigureAwait(false);
+            return route.Relay is { } relay ? relay : route.Error!;
+        }
+
+        return ResponsesEndpoints.DeleteEntry(entry, services);
+    }
+
     internal static Ok<AdminStats> Stats(JobQueue queue, ResponseRegistry registry, ResumableMetrics metrics, IEventLog eventLog, IOptions<QueueOptions> queueOptions) =>
         TypedResults.Ok(new AdminStats(
             new AdminQueueStats(queue.Depth, queue.Capacity, queueOptions.Value.Workers),
@@ -126,14 +173,16 @@ internal static class AdminEndpoints
             eventLog.Mode.ToString().ToLowerInvariant(),
             eventLog.GetStatistics()));
 
-    private static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry, ICursorStore cursors)
+    /// <summary>A response as operators see it, from this node's entry.</summary>
+    internal static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry, ICursorStore cursors)
     {
         var expiresAt = registry.ExpiresAt(entry);
         var durable = cursors.GetDurable(entry.Id);
-        var (events, bytes, last) = entry.EventTotals;
         var storage = entry.Cold is null ? "memory" : "wal";
         lock (entry.Gate)
         {
+            // Under the lock the sequencer appends under: a terminal status comes with its terminal event counted.
+            var (events, bytes, last) = entry.EventTotals;
             var state = entry.Visible;
             return new AdminResponseSummary(
                 entry.Id,

@@ -202,6 +202,12 @@ internal static class ResponsesEndpoints
             return route.Relay is { } relay ? relay : route.Error!;
         }
 
+        return await CancelEntryAsync(entry, context, services).ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels a response this node holds and answers its object once the outcome is visible (tenants and operators).</summary>
+    internal static async Task<Utf8JsonResult> CancelEntryAsync(ResponseEntry entry, HttpContext context, ResponsesServices services)
+    {
         // The response is terminal now; its callers see that once its terminal event is visible (at once, or in
         // sync durability after the commit), and the answer shows the same outcome.
         services.Lifecycle.TryCancel(entry);
@@ -217,10 +223,16 @@ internal static class ResponsesEndpoints
             return route.Relay is { } relay ? relay : route.Error!;
         }
 
+        return DeleteEntry(entry, services);
+    }
+
+    /// <summary>Stops a response this node holds if it runs, and deletes it (tenants and operators).</summary>
+    internal static Ok<DeletedResponse> DeleteEntry(ResponseEntry entry, ResponsesServices services)
+    {
         // The terminal event goes out first, so attached readers end before the response disappears.
         services.Lifecycle.Delete(entry);
-        services.Registry.Remove(id);
-        return TypedResults.Ok(new DeletedResponse(id, "response", true));
+        services.Registry.Remove(entry.Id);
+        return TypedResults.Ok(new DeletedResponse(entry.Id, "response", true));
     }
 
     internal static async Task<Results<Utf8JsonResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> ListInputItemsAsync(string id, HttpContext context, ResponsesServices services)

@@ -7,6 +7,7 @@ using Resumable.Redis;
 using Resumable.Storage.Faster;
 using Resumable.Server.Auth;
 using Resumable.Server.Cluster;
+using Resumable.Server.Dashboard;
 using Resumable.Server.Endpoints;
 using Resumable.Server.Errors;
 using Resumable.Server.Hosting;
@@ -39,6 +40,7 @@ public static class ResumableServerExtensions
         services.AddOptionsWithValidateOnStart<ApiKeyOptions, ApiKeyOptionsValidator>().BindConfiguration(ApiKeyOptions.SectionName);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ResponsesServices>();
+        services.AddSingleton<DashboardFeed>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<OpenAIExceptionHandler>();
@@ -77,7 +79,7 @@ public static class ResumableServerExtensions
             sp.GetRequiredService<IClusterDirectory>(), sp.GetRequiredService<NodeRelay>(), sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<IOptions<QueueOptions>>()));
     }
 
-    /// <summary>Maps the API, the operator endpoints, health, metrics, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
+    /// <summary>Maps the API, the operator endpoints and dashboard, health, metrics, the OpenAPI document and an OpenAI-shaped 404 for anything else.</summary>
     public static WebApplication MapResumable(this WebApplication app)
     {
         app.UseRequestIds();
@@ -89,6 +91,7 @@ public static class ResumableServerExtensions
             context.Response.Headers[NodeHeaders.Node] = nodeId;
             return next(context);
         });
+        app.UseDashboard();
         app.MapOpenApi();
         app.MapResponsesEndpoints();
         app.MapAdminEndpoints();
