@@ -26,7 +26,12 @@ public class DashboardFeedTests(ResumableAppFactory factory) : IClassFixture<Res
         var before = await tenant.CreateBackgroundAsync("before the feed", ResponsesApi.Synthetic(3));
         await tenant.WaitForTerminalAsync(before);
 
+        // Durable too: a finished response whose last events still wait for their commit is pushed again when the
+        // durable cursor reaches them, and this response must not change any more once the feed has started.
         using var admin = factory.CreateApiClient(TestKeys.Admin);
+        await Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync($"admin/responses/{before}?limit=1")).GetProperty("response").GetProperty("durable_lag").GetInt64() == 0,
+            $"{before} to be durable");
         using var request = new HttpRequestMessage(HttpMethod.Get, "admin/dashboard/feed");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
