@@ -24,6 +24,18 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Its base address.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>A client of the server that sends <paramref name="key"/> as its bearer key (none when null).</summary>
+    public HttpClient Client(string? key, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+
+        return client;
+    }
+
     /// <summary>What it printed so far (stdout and stderr).</summary>
     public string Output
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Resumable.Testing;
 
 namespace Resumable.System.Tests.Cli;
@@ -42,8 +41,8 @@ public sealed class CliServer : IAsyncLifetime
             ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        Tenant = Client(TestKeys.TenantA);
-        Admin = Client(TestKeys.Admin);
+        Tenant = _server.Client(TestKeys.TenantA, TimeSpan.FromSeconds(30));
+        Admin = _server.Client(TestKeys.Admin, TimeSpan.FromSeconds(30));
     }
 
     public Task DisposeAsync()
@@ -53,12 +52,5 @@ public sealed class CliServer : IAsyncLifetime
         _server?.Dispose();
         _directory.Dispose();
         return Task.CompletedTask;
-    }
-
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Playwright;
 using Resumable.Testing;
 
@@ -71,12 +70,7 @@ public class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>A client of the API with <paramref name="key"/>.</summary>
-    public HttpClient Client(string key = TestKeys.TenantA)
-    {
-        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient Client(string key = TestKeys.TenantA) => Server.Client(key);
 
     public virtual async Task DisposeAsync()
     {

@@ -18,16 +18,7 @@ public sealed class ObservedServer : IAsyncLifetime
     public ServerProcess Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>A client of the server with <paramref name="key"/> as its bearer key (none when null).</summary>
-    public HttpClient Client(string? key = TestKeys.TenantA)
-    {
-        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? key = TestKeys.TenantA) => Server.Client(key);
 
     public async Task InitializeAsync()
     {
