@@ -13,6 +13,9 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
     // SCAN rounds of 100 keys each over the owner indexes: far more nodes than a deployment has.
     private const int MaxScanRounds = 1_000;
 
+    // Keys read per MGET when listing every node's responses for operators.
+    private const int ListAllBatch = 500;
+
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     /// <inheritdoc />
@@ -112,14 +115,19 @@ internal sealed class RedisClusterDirectory(RedisConnection connection, IOptions
             return [];
         }
 
-        var keys = ids.ConvertAll(id => _keys.Response(id)).ToArray();
-        var values = await CallAsync(static (database, keys) => database.StringGetAsync(keys), keys, cancellationToken).ConfigureAwait(false);
+        // In batches: one MGET of every retained response would hold Redis (single-threaded) for as long as it takes,
+        // and the cursor writes and lookups the nodes depend on would wait behind it.
         var list = new List<ClusterResponse>(ids.Count);
-        for (var i = 0; i < ids.Count; i++)
+        foreach (var batch in ids.Chunk(ListAllBatch))
         {
-            if (values[i].HasValue && ClusterRecordCodec.DecodeResponse(ids[i], (ReadOnlyMemory<byte>)values[i]) is { } record)
+            var keys = Array.ConvertAll(batch, id => _keys.Response(id));
+            var values = await CallAsync(static (database, keys) => database.StringGetAsync(keys), keys, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Length; i++)
             {
-                list.Add(record);
+                if (values[i].HasValue && ClusterRecordCodec.DecodeResponse(batch[i], (ReadOnlyMemory<byte>)values[i]) is { } record)
+                {
+                    list.Add(record);
+                }
             }
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Resumable.Core.Changes;
 using Resumable.Core.Cursors;
 using Resumable.Core.Diagnostics;
 using Resumable.Core.Entries;
@@ -19,6 +20,7 @@ internal sealed partial class ResponseCooler(
     ICursorStore cursors,
     IEventLog eventLog,
     ResumableMetrics metrics,
+    ResponseChangeFeed changes,
     IOptions<RetentionOptions> options,
     TimeProvider timeProvider,
     ILogger<ResponseCooler> logger)
@@ -67,6 +69,7 @@ internal sealed partial class ResponseCooler(
             {
                 entry.MakeCold(await consolidation.ConfigureAwait(false));
                 metrics.ResponseCooled();
+                changes.Changed(entry.Id); // its storage is now the write-ahead log
                 cooled++;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

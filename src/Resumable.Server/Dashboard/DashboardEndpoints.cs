@@ -57,7 +57,7 @@ internal static class DashboardEndpoints
         var metricsReadable = !(authenticator.IsOpen && !string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.MetricsKey));
         app.MapGet(PagePath + "/settings", () => TypedResults.Ok(new DashboardSettings(
             !authenticator.IsOpen,
-            metricsReadable && endpoints.Endpoints.OfType<RouteEndpoint>().Any(static e => e.RoutePattern.RawText == MetricsEndpoint.Path),
+            metricsReadable && endpoints.Endpoints.OfType<RouteEndpoint>().Any(static e => e.RoutePattern.RawText == MetricsEndpoints.Path),
             nodeId))).ExcludeFromDescription();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Resumable.Core.Changes;
 using Resumable.Core.Cluster;
 using Resumable.Core.Cursors;
+using Resumable.Core.Persistence;
 using Resumable.Core.Retention;
 using Resumable.Core.Streaming;
 using Resumable.Server.Cluster;
@@ -18,6 +19,7 @@ namespace Resumable.Server.Dashboard;
 internal sealed class DashboardFeed(
     ResponseRegistry registry,
     ICursorStore cursors,
+    IEventLog eventLog,
     ResponseChangeFeed changes,
     ClusterRouter router,
     IOptions<NodeOptions> node,
@@ -37,6 +39,10 @@ internal sealed class DashboardFeed(
     /// <summary>The shortest gap between two batches of one connection: a burst of changes goes out as one batch.</summary>
     public static TimeSpan MinimumGap { get; } = TimeSpan.FromMilliseconds(200);
 
+    private readonly Lock _remoteGate = new();
+    private Task<(List<DashboardRow>? Rows, string? Error)>? _remoteRead;
+    private DateTimeOffset _remoteReadAt;
+
     public string NodeId { get; } = node.Value.Id!;
 
     public ResponseChangeFeed Changes => changes;
@@ -53,26 +59,47 @@ internal sealed class DashboardFeed(
     public bool IsClustered => router.Directory is not null;
 
     /// <summary>Every response this node holds, newest first.</summary>
-    public List<DashboardRow> LocalRows() => registry.Snapshot(tenant: null).ConvertAll(entry => DashboardRow.FromSummary(AdminEndpoints.Summarize(entry, registry, cursors), NodeId));
+    public List<DashboardRow> LocalRows() => registry.Snapshot(tenant: null).ConvertAll(entry => DashboardRow.FromSummary(AdminEndpoints.Summarize(entry, registry, cursors, eventLog.Mode), NodeId));
 
     /// <summary>The row of a response this node holds, or null when it holds it no more (deleted, expired).</summary>
     public DashboardRow? LocalRow(string id) =>
-        registry.TryGetAnyTenant(id, out var entry) ? DashboardRow.FromSummary(AdminEndpoints.Summarize(entry, registry, cursors), NodeId) : null;
+        registry.TryGetAnyTenant(id, out var entry) ? DashboardRow.FromSummary(AdminEndpoints.Summarize(entry, registry, cursors, eventLog.Mode), NodeId) : null;
 
     /// <summary>
     /// The responses the other nodes hold, as Redis has them, or the reason Redis could not say; an empty list on a
-    /// single node.
+    /// single node. One read serves every connection that asks within <see cref="ClusterRefreshInterval"/>: the walk
+    /// over Redis is done once per interval however many dashboards are open.
     /// </summary>
-    public async Task<(List<DashboardRow>? Rows, string? Error)> RemoteRowsAsync(CancellationToken cancellationToken)
+    public Task<(List<DashboardRow>? Rows, string? Error)> RemoteRowsAsync(CancellationToken cancellationToken)
     {
         if (router.Directory is not { } directory)
         {
-            return ([], null);
+            return Task.FromResult<(List<DashboardRow>?, string?)>(([], null));
         }
 
+        Task<(List<DashboardRow>? Rows, string? Error)> read;
+        lock (_remoteGate)
+        {
+            var now = timeProvider.GetUtcNow();
+            if (_remoteRead is null || (_remoteRead.IsCompleted && now - _remoteReadAt >= ClusterRefreshInterval))
+            {
+                // Not cancelled by the connection that happens to start it: the others wait for it too. Redis's
+                // command timeout bounds it.
+                _remoteRead = ReadRemoteRowsAsync(directory);
+                _remoteReadAt = now;
+            }
+
+            read = _remoteRead;
+        }
+
+        return read.WaitAsync(cancellationToken);
+    }
+
+    private async Task<(List<DashboardRow>? Rows, string? Error)> ReadRemoteRowsAsync(IClusterDirectory directory)
+    {
         try
         {
-            var records = await directory.ListAllAsync(cancellationToken).ConfigureAwait(false);
+            var records = await directory.ListAllAsync(CancellationToken.None).ConfigureAwait(false);
             var rows = new List<DashboardRow>(records.Count);
             foreach (var record in records)
             {

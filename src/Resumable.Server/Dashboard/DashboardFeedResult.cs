@@ -60,8 +60,15 @@ internal sealed class DashboardFeedResult(DashboardFeed feed) : IResult, IEndpoi
 
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.WhenAny(watcher.WaitAsync(), Task.Delay(wait, time, aborted)).ConfigureAwait(false);
-                    aborted.ThrowIfCancellationRequested();
+                    // The wait's timer goes as soon as a change wakes the loop (a Task.Delay raced against the change
+                    // would stay armed for the rest of its wait, one more for every change).
+                    try
+                    {
+                        await watcher.WaitAsync().WaitAsync(wait, time, aborted).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
                 }
 
                 var wrote = RefreshLocal(watcher.TakeChanged(), sent, response);

@@ -34,7 +34,8 @@ internal static class AdminEndpoints
         // Bound once, like the responses endpoints: a stream bound per request would hold a service scope open.
         var services = app.ServiceProvider.GetRequiredService<ResponsesServices>();
         var cursors = app.ServiceProvider.GetRequiredService<ICursorStore>();
-        group.MapGet("/responses/{id}", (string id, HttpContext context) => InspectResponseAsync(id, context, services, cursors)).WithName("AdminInspectResponse")
+        var eventLog = app.ServiceProvider.GetRequiredService<IEventLog>();
+        group.MapGet("/responses/{id}", (string id, HttpContext context) => InspectResponseAsync(id, context, services, cursors, eventLog)).WithName("AdminInspectResponse")
             .WithSummary("A response's state and its events (starting_after, limit) with their sizes; with stream=true its events after starting_after as SSE, then the live tail. Relayed to the node that holds it.");
         group.MapPost("/responses/{id}/cancel", (string id, HttpContext context) => CancelAsync(id, context, services)).WithName("AdminCancelResponse")
             .WithSummary("Cancels an in-flight response of any tenant; idempotent. Relayed to the node that holds it.");
@@ -46,7 +47,8 @@ internal static class AdminEndpoints
         return group;
     }
 
-    internal static Results<Ok<AdminResponseList>, JsonHttpResult<OpenAIErrorEnvelope>> ListResponses(HttpContext context, ResponseRegistry registry, ICursorStore cursors)
+    internal static Results<Ok<AdminResponseList>, JsonHttpResult<OpenAIErrorEnvelope>> ListResponses(
+        HttpContext context, ResponseRegistry registry, ICursorStore cursors, IEventLog eventLog)
     {
         var query = context.Request.Query;
         if (ListQuery.Parse(query, defaultDescending: true, out var error) is not { } page)
@@ -78,12 +80,12 @@ internal static class AdminEndpoints
             return OpenAIError.BadRequest($"Invalid value for 'after': '{page.After}' is not a retained response.", "after", "invalid_value");
         }
 
-        var data = slice.Items.Select(e => Summarize(e, registry, cursors)).ToList();
+        var data = slice.Items.Select(e => Summarize(e, registry, cursors, eventLog.Mode)).ToList();
         return TypedResults.Ok(new AdminResponseList("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, slice.HasMore));
     }
 
     internal static async Task<Results<Ok<AdminResponseDetail>, SseFrameResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> InspectResponseAsync(
-        string id, HttpContext context, ResponsesServices services, ICursorStore cursors)
+        string id, HttpContext context, ResponsesServices services, ICursorStore cursors, IEventLog eventLog)
     {
         var streamParameter = QueryParameter.Get(context.Request, "stream");
         var stream = false;
@@ -137,7 +139,7 @@ internal static class AdminEndpoints
             events.Add(new AdminEvent(frame.SequenceNumber, frame.Type, frame.Bytes.Length, DataOf(frame)));
         }
 
-        return TypedResults.Ok(new AdminResponseDetail(Summarize(entry, registry, cursors), events, frames.Length > limit));
+        return TypedResults.Ok(new AdminResponseDetail(Summarize(entry, registry, cursors, eventLog.Mode), events, frames.Length > limit));
     }
 
     internal static async Task<Results<Utf8JsonResult, RelayedResult, JsonHttpResult<OpenAIErrorEnvelope>>> CancelAsync(string id, HttpContext context, ResponsesServices services)
@@ -173,9 +175,13 @@ internal static class AdminEndpoints
             eventLog.Mode.ToString().ToLowerInvariant(),
             eventLog.GetStatistics()));
 
-    /// <summary>A response as operators see it, from this node's entry.</summary>
-    internal static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry, ICursorStore cursors)
+    /// <summary>
+    /// A response as operators see it, from this node's entry. A response that is never persisted (durability
+    /// <paramref name="mode"/> none, or <c>store: false</c>) has no durable cursor and is never behind one: lag 0.
+    /// </summary>
+    internal static AdminResponseSummary Summarize(ResponseEntry entry, ResponseRegistry registry, ICursorStore cursors, DurabilityMode mode)
     {
+        var persisted = mode != DurabilityMode.None && entry.Request.Store;
         var expiresAt = registry.ExpiresAt(entry);
         var durable = cursors.GetDurable(entry.Id);
         var storage = entry.Cold is null ? "memory" : "wal";
@@ -199,7 +205,7 @@ internal static class AdminEndpoints
                 storage,
                 entry.ActiveReaders,
                 durable,
-                last - (durable ?? -1));
+                persisted ? last - (durable ?? -1) : 0);
         }
     }
 

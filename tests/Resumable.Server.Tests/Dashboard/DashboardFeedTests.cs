@@ -78,6 +78,38 @@ public class DashboardFeedTests(ResumableAppFactory factory) : IClassFixture<Res
     }
 
     [Fact]
+    public async Task Feed_PushesAFinishedResponseAgain_WhenItMovesToTheWriteAheadLog()
+    {
+        // Cold three seconds after it finished: by then the feed has sent it finished and durable, and it changes no
+        // more but for the move, which only the move's own report can push.
+        await using var server = ResumableAppFactory.Create(new Dictionary<string, string?>
+        {
+            ["Resumable:Retention:HotPeriod"] = "00:00:03",
+            ["Resumable:Retention:SweepInterval"] = "00:00:00.050",
+        });
+        using var admin = server.CreateApiClient(TestKeys.Admin);
+        using var response = await admin.GetAsync("admin/dashboard/feed", HttpCompletionOption.ResponseHeadersRead);
+        await using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+        using var bound = new CancellationTokenSource(Eventually.HangBound);
+        Assert.Equal("snapshot", (await reader.ReadEventAsync(bound.Token))?.Event);
+
+        var id = await server.CreateApiClient(TestKeys.TenantA).CreateBackgroundAsync("to go cold", ResponsesApi.Synthetic(3));
+        var rows = new List<(string Status, long Lag, string Storage)>();
+        while (rows.LastOrDefault().Storage != "wal")
+        {
+            var frame = await reader.ReadEventAsync(bound.Token) ?? throw new InvalidOperationException("The feed ended.");
+            if (frame.Event == "upsert")
+            {
+                rows.AddRange(JsonDocument.Parse(frame.Data!).RootElement.GetProperty("responses").EnumerateArray()
+                    .Where(row => row.GetProperty("id").GetString() == id)
+                    .Select(row => (row.GetProperty("status").GetString()!, row.GetProperty("durable_lag").GetInt64(), row.GetProperty("storage").GetString()!)));
+            }
+        }
+
+        Assert.Contains(("completed", 0L, "memory"), rows);
+    }
+
+    [Fact]
     public async Task Feed_PushesTheRemovalOfADeletedResponse()
     {
         var tenant = factory.CreateApiClient(TestKeys.TenantA);

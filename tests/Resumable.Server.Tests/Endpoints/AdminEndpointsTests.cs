@@ -30,6 +30,22 @@ public class AdminEndpointsTests(ResumableAppFactory factory) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task WithoutAWriteAheadLog_AResponseHasNoDurableCursorAndNoDurableLag()
+    {
+        // Durability none: nothing is ever durable, so nothing is behind (the dashboard would otherwise show every
+        // row lagging and keep reading it again).
+        await using var memoryOnly = ResumableAppFactory.Create(new Dictionary<string, string?> { ["Resumable:Wal:Durability"] = "None" });
+        var id = await memoryOnly.CreateApiClient(TestKeys.TenantA).CreateBackgroundAsync("none", ResponsesApi.Synthetic(3));
+        await memoryOnly.CreateApiClient(TestKeys.TenantA).WaitForTerminalAsync(id);
+
+        var row = (await memoryOnly.CreateApiClient(TestKeys.Admin).GetJsonAsync($"admin/responses/{id}")).GetProperty("response");
+        Assert.Equal(global::System.Text.Json.JsonValueKind.Null, row.GetProperty("durable_sequence_number").ValueKind);
+        Assert.Equal(0, row.GetProperty("durable_lag").GetInt64());
+        var listed = (await memoryOnly.CreateApiClient(TestKeys.Admin).GetJsonAsync("admin/responses")).GetProperty("data")[0];
+        Assert.Equal(0, listed.GetProperty("durable_lag").GetInt64());
+    }
+
+    [Fact]
     public async Task InspectResponse_ShowsItsEventsWithNumbersTypesAndPayloads()
     {
         var client = factory.CreateApiClient(TestKeys.TenantA);

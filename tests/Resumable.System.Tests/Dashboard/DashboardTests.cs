@@ -124,7 +124,9 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
             }
 
             await page.Locator("#filter-status").SelectOptionAsync("failed");
-            await Assertions.Expect(page.Locator("#responses tbody tr")).Not.ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
+
+            // Waits for the list to be drawn again: the rows drawn before the filter would satisfy any other wait.
+            await Assertions.Expect(dashboard.StatusOf(completed)).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
             Assert.All(await page.Locator("#responses td[data-field=status]").AllTextContentsAsync(), s => Assert.Equal("failed", s));
             Assert.Contains(failed, await page.Locator("#responses td[data-field=id]").AllTextContentsAsync());
 
@@ -169,14 +171,25 @@ public class DashboardTests(DashboardServer server, ITestOutputHelper output) : 
         await page.Locator($"#responses tr[data-id='{id}']").ClickAsync();
         await Assertions.Expect(page.Locator("#detail-follow")).ToHaveTextAsync("ended", Waiting);
 
-        // The first click only arms the button: a stray click deletes nothing.
+        // The first click only arms the button: a stray click sends no request and deletes nothing.
+        var deletes = new global::System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "DELETE")
+            {
+                deletes.Enqueue(request.Url);
+            }
+        };
         await page.Locator("#delete").ClickAsync();
+        await Assertions.Expect(page.Locator("#delete")).ToHaveTextAsync("Confirm delete", Waiting);
+        Assert.Empty(deletes);
         Assert.Equal(global::System.Net.HttpStatusCode.OK, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
         await page.Locator("#delete").ClickAsync();
 
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-view", "list", new() { Timeout = DashboardPage.Bound });
         await Assertions.Expect(dashboard.StatusOf(id)).ToHaveCountAsync(0, new() { Timeout = DashboardPage.Bound });
         Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"v1/responses/{id}")).StatusCode);
+        Assert.Single(deletes);
 
         Assert.Empty(dashboard.Errors);
     }

@@ -75,6 +75,17 @@ public partial class RequestIdTests(ObservedServer observed) : IClassFixture<Obs
     [Fact]
     public async Task TheLogLineOfAnAdmission_CarriesTheRequestId_AndNoKeyReachesTheLog()
     {
+        // Keys that were presented, right and wrong, on every kind of route, before the admission whose log line the
+        // test waits for: the console logger writes in order, so theirs are written by then.
+        const string WrongKey = "sk-wrong-key-never-logged-0005";
+        foreach (var key in new[] { WrongKey, TestKeys.TenantA, TestKeys.Admin, ObservedServer.MetricsKey })
+        {
+            using var keyed = observed.Client(key);
+            (await keyed.GetAsync("v1/responses/resp_missing")).Dispose();
+            (await keyed.GetAsync("admin/stats")).Dispose();
+            (await keyed.GetAsync("metrics")).Dispose();
+        }
+
         var requestId = $"test-admission-{Guid.NewGuid():N}";
         using var client = observed.Client();
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/responses")
@@ -86,16 +97,6 @@ public partial class RequestIdTests(ObservedServer observed) : IClassFixture<Obs
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         using var created = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
         var responseId = created.RootElement.GetProperty("id").GetString()!;
-
-        // Keys that were presented, right and wrong, on every kind of route.
-        const string WrongKey = "sk-wrong-key-never-logged-0005";
-        foreach (var key in new[] { WrongKey, TestKeys.TenantA, TestKeys.Admin, ObservedServer.MetricsKey })
-        {
-            using var keyed = observed.Client(key);
-            (await keyed.GetAsync("v1/responses/resp_missing")).Dispose();
-            (await keyed.GetAsync("admin/stats")).Dispose();
-            (await keyed.GetAsync("metrics")).Dispose();
-        }
 
         JsonElement admission = default;
         await Eventually.UntilAsync(

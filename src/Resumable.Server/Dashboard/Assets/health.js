@@ -84,13 +84,15 @@ export class HealthPanels {
   async refresh() {
     const now = Date.now();
     let sample;
+    const response = await this.fetchAuthorized(this.metricsAvailable ? '../metrics' : '../admin/stats');
+    if (!response.ok) return response.status !== 401;
+    // Behind a load balancer a scrape can land on another node: its figures are not this chart's, and mixing two
+    // nodes' counters would draw rates out of their differences.
+    const answeredBy = response.headers.get('x-resumable-node');
+    if (answeredBy !== null && answeredBy !== this.node) return true;
     if (this.metricsAvailable) {
-      const response = await this.fetchAuthorized('../metrics');
-      if (!response.ok) return response.status !== 401;
       sample = { time: now, parsed: parsePrometheus(await response.text()) };
     } else {
-      const response = await this.fetchAuthorized('../admin/stats');
-      if (!response.ok) return response.status !== 401;
       sample = { time: now, stats: await response.json() };
     }
     this.history.push(sample);

@@ -11,7 +11,7 @@ namespace Resumable.Server.Hosting;
 /// framework's (requests, Kestrel connections, the HTTP client to upstream models, the runtime), exported by
 /// OpenTelemetry's Prometheus exporter. docs/operations.md lists every series with its unit and labels.
 /// </summary>
-internal static class MetricsEndpoint
+internal static class MetricsEndpoints
 {
     /// <summary>The scrape path.</summary>
     public const string Path = "/metrics";
