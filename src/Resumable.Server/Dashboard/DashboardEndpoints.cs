@@ -44,6 +44,11 @@ internal static class DashboardEndpoints
             }
 
             context.Response.Headers.CacheControl = "no-cache";
+
+            // The page loads only its own files and talks only to this origin, and no other site may frame it (an
+            // operator's clicks on cancel and delete must be their own).
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Stream(files.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
 

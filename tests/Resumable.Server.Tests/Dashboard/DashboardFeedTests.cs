@@ -20,6 +20,19 @@ public class DashboardFeedTests(ResumableAppFactory factory) : IClassFixture<Res
     }
 
     [Fact]
+    public async Task Page_LoadsOnlyItsOwnFiles_AndMayNotBeFramed()
+    {
+        using var client = factory.CreateApiClient(null);
+        using var page = await client.GetAsync("dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy")).Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("default-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.Equal("nosniff", Assert.Single(page.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
     public async Task Feed_SendsASnapshotThenPushesANewResponseUntilItCompletes()
     {
         var tenant = factory.CreateApiClient(TestKeys.TenantA);
