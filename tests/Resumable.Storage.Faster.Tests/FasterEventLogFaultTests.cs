@@ -213,4 +213,76 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             Interlocked.Increment(ref _next);
         }
     }
+
+    [Fact]
+    public async Task Recover_AfterACrashLeftAnUnwrittenRangeBeforeLaterPages_ReturnsNoRecordPastTheRange()
+    {
+        // A crash can leave a range of the log unwritten while a later page was written (the device writes a
+        // commit's pages concurrently, each as its own write). Nothing past the hole was reported durable, and
+        // its commit files never got written. The log between the hole and the crash must not come back: a
+        // response may return at most the prefix of its events that precedes the hole, never events past it.
+        var first = ResponseId.New();
+        var second = ResponseId.New();
+        var cursors = new InMemoryCursorStore();
+        List<EventFrame> firstFrames;
+        List<EventFrame> secondFrames;
+        string[] commitsBefore;
+        var commitDirectory = Path.Combine(LogDirectory.Path, "commits", "log-commits");
+        await using (var log = Open(cursors))
+        {
+            await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
+            firstFrames = await TestWal.WriteResponseAsync(log, cursors, first, 10).WaitAsync(Bound);
+            await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
+        }
+
+        commitsBefore = Directory.GetFiles(commitDirectory);
+        await using (var log = Open(cursors))
+        {
+            await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
+            secondFrames = await TestWal.WriteResponseAsync(log, cursors, second, 100, padding: 2_000).WaitAsync(Bound);
+            await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
+        }
+
+        // The crash: the second lifetime's commit files were not written yet, and the write that started at a
+        // record boundary inside its second page (64 KiB pages; its records run past the third) never reached the
+        // disk, while the next page's write did.
+        foreach (var commit in Directory.GetFiles(commitDirectory).Except(commitsBefore))
+        {
+            File.Delete(commit);
+        }
+
+        var segment = Path.Combine(LogDirectory.Path, "events.log.0");
+        Assert.True(new FileInfo(segment).Length > 3L << 16, "the second response does not reach the fourth page");
+        using (var file = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            const int PageSize = 1 << 16;
+            var page = new byte[PageSize];
+            file.Position = PageSize;
+            file.ReadExactly(page);
+            var holeStart = RecordBoundary(page, records: 3);
+            file.Position = PageSize + holeStart;
+            file.Write(new byte[PageSize - holeStart]);
+        }
+
+        await using var restarted = Open(new InMemoryCursorStore());
+        var recovered = await restarted.RecoverAsync(CancellationToken.None).WaitAsync(Bound);
+        TestWal.AssertSameFrames(firstFrames, recovered.Single(response => response.ResponseId == first).Frames);
+        var secondRecovered = recovered.SingleOrDefault(response => response.ResponseId == second)?.Frames ?? [];
+        TestWal.AssertSameFrames(secondFrames.Take(secondRecovered.Count).ToList(), secondRecovered);
+    }
+
+    // The offset of the given record's start in a FasterLog page: each entry is a 4-byte length (negative for a
+    // commit record) after an 8-byte checksum (per-entry checksums), then the payload padded to 4 bytes.
+    private static int RecordBoundary(byte[] page, int records)
+    {
+        var offset = 0;
+        for (var i = 0; i < records; i++)
+        {
+            var length = Math.Abs(BitConverter.ToInt32(page, offset + 8));
+            Assert.True(length > 0, $"record {i} of the page is missing");
+            offset += 12 + ((length + 3) & ~3);
+        }
+
+        return offset;
+    }
 }
