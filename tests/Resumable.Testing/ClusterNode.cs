@@ -69,11 +69,10 @@ public sealed class ClusterNode : IDisposable
         };
         if (!_open)
         {
-            settings["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA;
-            settings["Resumable:Auth:Keys:0:Tenant"] = "tenant-a";
-            settings["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB;
-            settings["Resumable:Auth:Keys:1:Tenant"] = "tenant-b";
-            settings["Resumable:Auth:AdminKey"] = TestKeys.Admin;
+            foreach (var (key, value) in TestKeys.Settings)
+            {
+                settings[key] = value;
+            }
         }
 
         foreach (var (key, value) in _extraSettings)

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Resumable.Core.Entries;
+using Resumable.Core.Responses;
 
 namespace Resumable.Testing;
 
@@ -18,4 +20,12 @@ public static class CorePipeline
         services.AddResumableCore();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
+
+    /// <summary>A new background response of tenant <c>tenant</c> for the synthetic model, not yet admitted.</summary>
+    public static ResponseEntry NewEntry() => new(ResponseId.New(), "tenant", new ResponseRequest
+    {
+        Model = "synthetic",
+        Input = [new InputMessage("msg_1", "user", [new InputTextPart("input_text", "hi")])],
+        Background = true,
+    }, DateTimeOffset.UnixEpoch);
 }

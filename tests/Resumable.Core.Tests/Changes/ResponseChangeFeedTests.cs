@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Resumable.Core.Changes;
-using Resumable.Core.Entries;
 using Resumable.Core.Jobs;
-using Resumable.Core.Responses;
 using Resumable.Core.Retention;
 using Resumable.Core.Sequencing;
 using Resumable.Testing;
@@ -11,13 +9,6 @@ namespace Resumable.Core.Tests.Changes;
 
 public class ResponseChangeFeedTests
 {
-    private static ResponseEntry NewEntry() => new(ResponseId.New(), "tenant", new ResponseRequest
-    {
-        Model = "synthetic",
-        Input = [new InputMessage("msg_1", "user", [new InputTextPart("input_text", "hi")])],
-        Background = true,
-    }, DateTimeOffset.UnixEpoch);
-
     [Fact]
     public void Watcher_OfARunningResponse_IsWokenWhenItIsAddedStartsAndFinishesButNotPerEvent()
     {
@@ -25,7 +16,7 @@ public class ResponseChangeFeedTests
         var lifecycle = provider.GetRequiredService<ResponseLifecycle>();
         var registry = provider.GetRequiredService<ResponseRegistry>();
         using var watcher = provider.GetRequiredService<ResponseChangeFeed>().Watch();
-        var entry = NewEntry();
+        var entry = CorePipeline.NewEntry();
 
         Assert.False(watcher.WaitAsync().IsCompleted);
         Assert.True(lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>().TryEnqueue));

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Resumable.Core.Entries;
 using Resumable.Core.Jobs;
 using Resumable.Core.Responses;
 using Resumable.Core.Sequencing;
@@ -9,19 +8,12 @@ namespace Resumable.Core.Tests.Sequencing;
 
 public class ResponseLifecycleTests
 {
-    private static ResponseEntry NewEntry() => new(ResponseId.New(), "tenant", new ResponseRequest
-    {
-        Model = "synthetic",
-        Input = [new InputMessage("msg_1", "user", [new InputTextPart("input_text", "hi")])],
-        Background = true,
-    }, DateTimeOffset.UnixEpoch);
-
     [Fact]
     public void Events_OfACompletedResponse_AreNumberedFromZeroWithoutGapsAndEndOnce()
     {
         using var provider = CorePipeline.Create();
         var lifecycle = provider.GetRequiredService<ResponseLifecycle>();
-        var entry = NewEntry();
+        var entry = CorePipeline.NewEntry();
 
         Assert.True(lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>().TryEnqueue));
         Assert.True(lifecycle.TryStart(entry, 1));
@@ -46,7 +38,7 @@ public class ResponseLifecycleTests
         var lifecycle = provider.GetRequiredService<ResponseLifecycle>();
         for (var round = 0; round < 200; round++)
         {
-            var entry = NewEntry();
+            var entry = CorePipeline.NewEntry();
             lifecycle.TryAdmit(entry, provider.GetRequiredService<JobQueue>().TryEnqueue);
             lifecycle.TryStart(entry, 1);
             using var start = new ManualResetEventSlim();

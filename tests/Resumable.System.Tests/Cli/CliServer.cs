@@ -33,12 +33,9 @@ public sealed class CliServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>
+        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>(TestKeys.Settings)
         {
             ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal"),
-            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
-            ["Resumable:Auth:Keys:0:Tenant"] = TenantName,
-            ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Tenant = _server.Client(TestKeys.TenantA, TimeSpan.FromSeconds(30));

@@ -30,15 +30,8 @@ public class DashboardServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string> { ["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal") };
-        if (!Open)
-        {
-            settings["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA;
-            settings["Resumable:Auth:Keys:0:Tenant"] = "tenant-a";
-            settings["Resumable:Auth:Keys:1:Key"] = TestKeys.TenantB;
-            settings["Resumable:Auth:Keys:1:Tenant"] = "tenant-b";
-            settings["Resumable:Auth:AdminKey"] = TestKeys.Admin;
-        }
+        var settings = Open ? [] : new Dictionary<string, string>(TestKeys.Settings);
+        settings["Resumable:Wal:Directory"] = Path.Combine(_directory.Path, "wal");
 
         (_server, _) = await ServerProcess.StartAsync(settings);
         (_playwright, _browser) = await LaunchChromiumAsync();

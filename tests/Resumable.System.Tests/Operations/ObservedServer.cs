@@ -22,11 +22,8 @@ public sealed class ObservedServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>
+        (_server, _) = await ServerProcess.StartAsync(new Dictionary<string, string>(TestKeys.Settings)
         {
-            ["Resumable:Auth:Keys:0:Key"] = TestKeys.TenantA,
-            ["Resumable:Auth:Keys:0:Tenant"] = "tenant-a",
-            ["Resumable:Auth:AdminKey"] = TestKeys.Admin,
             ["Resumable:Auth:MetricsKey"] = MetricsKey,
             ["Resumable:Wal:Directory"] = _wal.Path,
             ["Logging:Console:FormatterName"] = "json",
