@@ -20,7 +20,7 @@ public sealed class ResumableMetrics
     private static readonly double[] InterTokenBuckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
     private static readonly double[] ResponseDurationBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
     private static readonly double[] CommitDurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-    private static readonly double[] EventsPerCommitBuckets = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
+    private static readonly long[] EventsPerCommitBuckets = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
     private static readonly double[] RoundTripBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
     private readonly Func<int>? _queueDepth;
@@ -75,7 +75,7 @@ public sealed class ResumableMetrics
         _commitDuration = meter.CreateHistogram("resumable.wal.commit.duration", "s",
             "One write-ahead log commit, from issuing it to the disk confirming it.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitDurationBuckets });
         _eventsPerCommit = meter.CreateHistogram("resumable.wal.commit.events", "{event}",
-            "Records one commit made durable: events, and the creations and deletions of responses.", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = EventsPerCommitBuckets.Select(static b => (long)b).ToArray() });
+            "Records one commit made durable: events, and the creations and deletions of responses.", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = EventsPerCommitBuckets });
         _upstreamRequests = meter.CreateCounter<long>("resumable.upstream.requests", "{request}",
             "Requests sent to upstream models, by model and outcome (ok, error, timeout, throttled).");
         _upstreamRetries = meter.CreateCounter<long>("resumable.upstream.retries", "{request}", "Upstream requests sent again after a failed attempt, by model.");

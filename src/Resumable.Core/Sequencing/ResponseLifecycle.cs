@@ -227,7 +227,7 @@ public sealed class ResponseLifecycle(ResponseSequencer sequencer, IEventLog eve
     // commit is finished for its callers only when its terminal event is committed (its publication says so).
     private void AfterTerminal(ResponseEntry entry)
     {
-        metrics.ResponseFinished(entry.Status, timeProvider.GetUtcNow() - entry.CreatedAt);
+        metrics.ResponseFinished(entry.Status, entry.CompletedAt!.Value - entry.CreatedAt);
         if (entry.Publication is null)
         {
             entry.Finished.TrySetResult();

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Resumable.Server.Endpoints;
 
 namespace Resumable.Server.Dashboard;
 
@@ -20,12 +20,7 @@ internal sealed class DashboardFeedResult(DashboardFeed feed) : IResult, IEndpoi
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var response = SseFrameResult.PrepareStream(httpContext);
         var aborted = httpContext.RequestAborted;
         var time = feed.Time;
 
@@ -44,7 +39,7 @@ internal sealed class DashboardFeedResult(DashboardFeed feed) : IResult, IEndpoi
             }
 
             await response.StartAsync(aborted).ConfigureAwait(false);
-            Write(response, "snapshot", new DashboardSnapshot(feed.NodeId, feed.IsClustered, clusterError, rows));
+            Write(response, "snapshot"u8, new DashboardSnapshot(feed.NodeId, feed.IsClustered, clusterError, rows));
             await response.BodyWriter.FlushAsync(aborted).ConfigureAwait(false);
 
             var clusterDue = time.GetUtcNow() + DashboardFeed.ClusterRefreshInterval;
@@ -80,7 +75,7 @@ internal sealed class DashboardFeedResult(DashboardFeed feed) : IResult, IEndpoi
                     if (error != clusterError)
                     {
                         clusterError = error;
-                        Write(response, "cluster", new DashboardClusterState(error));
+                        Write(response, "cluster"u8, new DashboardClusterState(error));
                         wrote = true;
                     }
 
@@ -188,22 +183,22 @@ internal sealed class DashboardFeedResult(DashboardFeed feed) : IResult, IEndpoi
     {
         if (upserts is not null)
         {
-            Write(response, "upsert", new DashboardUpsert(upserts));
+            Write(response, "upsert"u8, new DashboardUpsert(upserts));
         }
 
         if (removed is not null)
         {
-            Write(response, "remove", new DashboardRemoval(removed));
+            Write(response, "remove"u8, new DashboardRemoval(removed));
         }
 
         return upserts is not null || removed is not null;
     }
 
-    private void Write<T>(HttpResponse response, string type, T message)
+    private void Write<T>(HttpResponse response, ReadOnlySpan<byte> type, T message)
     {
         var writer = response.BodyWriter;
         writer.Write("event: "u8);
-        writer.Write(System.Text.Encoding.UTF8.GetBytes(type));
+        writer.Write(type);
         writer.Write("\ndata: "u8);
         using (var json = new Utf8JsonWriter(writer))
         {

@@ -18,13 +18,7 @@ internal sealed class SseFrameResult(
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
+        var response = PrepareStream(httpContext);
         var aborted = httpContext.RequestAborted;
         bool finished;
         using (entry.AttachReader())
@@ -44,6 +38,21 @@ internal sealed class SseFrameResult(
         {
             lifecycle.TryCancel(entry);
         }
+    }
+
+    /// <summary>
+    /// Sets the status and headers of a Server-Sent Events answer: no caching, no buffering by proxies (nginx reads
+    /// <c>X-Accel-Buffering</c>) or by the server's own response body.
+    /// </summary>
+    internal static HttpResponse PrepareStream(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        return response;
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
