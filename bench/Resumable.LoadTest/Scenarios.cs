@@ -68,6 +68,12 @@ internal static class Scenarios
 {
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
 
+    // A server is quiet once it spends less than this share of a core over one look: the background compilation after a
+    // warm-up costs far more, an idle node (docs/benchmarks.md) a few thousandths.
+    private const double QuietShareOfACore = 0.02;
+    private static readonly TimeSpan QuietLook = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan QuietBound = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Latency, time before the first event and hot resumes, with a server per mode up at once and the modes taking
     /// turns (paced round by paced round, sample by sample), so that a slow spell of the shared machine falls on all
@@ -91,9 +97,9 @@ internal static class Scenarios
                 await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StreamProbe.RunAsync(client, 200, 0, $"warm up {i}")));
             }
 
-            // Idle: every server up with nothing to do, over one window (what a node costs between bursts), after a
-            // pause that lets the runtime finish compiling what the warm-up ran.
-            await Task.Delay(IdleWindow);
+            // Idle: every server up with nothing to do, over one window (what a node costs between bursts), once the
+            // runtime has finished compiling what the warm-up ran.
+            await WaitUntilQuietAsync(servers);
             var idleBefore = servers.Select(server => server.CpuSeconds).ToList();
             await Task.Delay(IdleWindow);
             var idleMsPerSecond = servers.Select((server, m) => (server.CpuSeconds - idleBefore[m]) * 1_000 / IdleWindow.TotalSeconds).ToList();
@@ -339,5 +345,25 @@ internal static class Scenarios
         var list = values.ToList();
         list.Sort();
         return list;
+    }
+
+    // Waits, bounded, until every server has been quiet over one look: CPU time read from /proc, not a fixed pause.
+    private static async Task WaitUntilQuietAsync(List<ServerUnderTest> servers)
+    {
+        var deadline = DateTime.UtcNow + QuietBound;
+        var before = servers.Select(server => server.CpuSeconds).ToList();
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(QuietLook);
+            var now = servers.Select(server => server.CpuSeconds).ToList();
+            if (now.Zip(before).All(pair => pair.First - pair.Second < QuietShareOfACore * QuietLook.TotalSeconds))
+            {
+                return;
+            }
+
+            before = now;
+        }
+
+        Console.Error.WriteLine($"the servers were not quiet within {QuietBound.TotalSeconds:0} s; the idle figures include their last work");
     }
 }
