@@ -22,30 +22,7 @@ public static class CliProcess
     /// <summary>Runs any program; the RESUMABLE_ variables of the test's own environment never reach it.</summary>
     public static async Task<CliResult> RunProgramAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null, TimeSpan? bound = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in new[] { "RESUMABLE_URL", "RESUMABLE_API_KEY", "RESUMABLE_ADMIN_KEY" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
+        var start = StartInfo(fileName, args, environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -71,6 +48,39 @@ public static class CliProcess
     }
 
     // The tests' output directory is …/tests/Resumable.System.Tests/bin/<Configuration>/<tfm>/; the client's is the same under src/Resumable.Cli.
+    /// <summary>
+    /// How to start <paramref name="fileName"/> with <paramref name="args"/>, its three streams redirected (UTF-8): the
+    /// RESUMABLE_ variables of the test's own environment never reach it, <paramref name="environment"/> does.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in new[] { "RESUMABLE_URL", "RESUMABLE_API_KEY", "RESUMABLE_ADMIN_KEY" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
     private static string Locate()
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
