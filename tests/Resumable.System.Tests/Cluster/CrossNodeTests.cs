@@ -125,10 +125,16 @@ public class CrossNodeTests(TwoNodeCluster cluster, ITestOutputHelper output) : 
                 $"both nodes' responses in the list of {client.BaseAddress}");
         }
 
-        // The list filters by status across nodes too.
-        var completed = (await aOnA.GetJsonAsync("v1/responses?status=completed&limit=100")).GetProperty("data").EnumerateArray().ToList();
-        Assert.All(completed, r => Assert.Equal("completed", r.GetProperty("status").GetString()));
-        Assert.Contains(completed, r => r.GetProperty("id").GetString() == onB);
+        // The list filters by status across nodes too. Node-b's response reaches node-a's list as completed once
+        // node-b has published its terminal commit to Redis, which may come after it was listed as running.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var completed = (await aOnA.GetJsonAsync("v1/responses?status=completed&limit=100")).GetProperty("data").EnumerateArray().ToList();
+                Assert.All(completed, r => Assert.Equal("completed", r.GetProperty("status").GetString()));
+                return completed.Any(r => r.GetProperty("id").GetString() == onB);
+            },
+            $"{onB} in node-a's list of completed responses");
     }
 
     [Fact]
