@@ -61,12 +61,12 @@ internal sealed class FasterEventLog : IEventLog, IHostedService, IAsyncDisposab
         // Every durable cursor the log reports goes through this one listener (see GroupCommitter.PublishCommitted).
         IDurabilityListener durability = new CursorStoreDurabilityListener(cursors, publishers?.ToArray() ?? []);
         var retention = new LogRetention();
-        var commitFiles = new CommitFiles(Path.Combine(Directory, "commits", "log-commits"), logger);
+        var commitRecords = new CommitRecords(Path.Combine(Directory, "commits", "log-commits"), logger);
         _queue = new WalRecordQueue(_options.Durability == DurabilityMode.None, _options.MaxPendingBytes, logger);
         _awaiting = new AwaitingCommitQueue(_options.CommitThresholdBytes);
-        _opener = new FasterLogOpener(_options, Directory, deviceFactory ?? new LocalLogDeviceFactory(), commitFiles, timeProvider, logger);
+        _opener = new FasterLogOpener(_options, Directory, deviceFactory ?? new LocalLogDeviceFactory(), commitRecords, timeProvider, logger);
         _scan = new RecoveryScan(Directory, retention, durability);
-        _committer = new GroupCommitter(_options, _active, _awaiting, retention, _lost, _fault, _shutdown, commitFiles, durability, metrics, logger);
+        _committer = new GroupCommitter(_options, _active, _awaiting, retention, _lost, _fault, _shutdown, durability, metrics, logger);
         _reopener = new LogReopener(_options, _opener, _active, _committer, _awaiting, retention, _lost, _fault, _shutdown, timeProvider, logger);
         _writer = new WalWriter(_options, _queue, _active, _awaiting, retention, _lost, _fault, _shutdown, _reopener, logger);
         _cold = new ColdCopies(_options, _queue, _active, _fault, timeProvider);

@@ -59,6 +59,7 @@ internal sealed class FasterLogInstance(FasterLog log, IDevice device, CheckedLo
     {
         if (Interlocked.Exchange(ref _retired, 1) == 0)
         {
+            CommitManager.StopWriting();
             Release();
         }
     }

@@ -6,12 +6,12 @@ using Resumable.Core.Responses;
 namespace Resumable.Storage.Faster;
 
 /// <summary>
-/// Opens the FasterLog in the log's directory: at start-up, falling back past commit files that recover nothing and
+/// Opens the FasterLog in the log's directory: at start-up, falling back past commits that recover nothing and
 /// refusing log files without any commit; or, after a storage fault, in place of the failed instance, where nothing
-/// is renamed and the recovered commit must reach the last one this process saw succeed. Every open commits one
+/// is set aside before recovery and the recovered commit must reach the last one this process saw succeed. Every open commits one
 /// <see cref="WalRecordKind.Opened"/> record first, which proves that the storage takes writes.
 /// </summary>
-internal sealed class FasterLogOpener(WalOptions options, string directory, ILogDeviceFactory deviceFactory, CommitFiles commitFiles, TimeProvider timeProvider, ILogger logger)
+internal sealed class FasterLogOpener(WalOptions options, string directory, ILogDeviceFactory deviceFactory, CommitRecords commitRecords, TimeProvider timeProvider, ILogger logger)
 {
     private const string LogFileName = "events.log";
 
@@ -31,7 +31,19 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
     /// Opens the log in place of a failed instance. Throws when recovery does not reach <paramref name="durableUntil"/>
     /// (the storage is not readable yet: retried later rather than writing over durable data) or the log cannot be written.
     /// </summary>
-    public Task<FasterLogInstance> ReopenAsync(long durableUntil) => OpenAsync(durableUntil, CancellationToken.None);
+    public Task<FasterLogInstance> ReopenAsync(long durableUntil)
+    {
+        // A disk that filled up is not taken as writable again until it has room for a log page: the probe record is
+        // small, and the commit slots need no new space, so a probe alone would succeed on a disk that fails the next
+        // page's write, and the log would go back and forth between failed and open.
+        var free = new DriveInfo(Directory).AvailableFreeSpace;
+        if (free < options.PageSizeBytes)
+        {
+            throw new IOException($"The log's disk has {free:N0} bytes free, less than a log page ({options.PageSizeBytes:N0} bytes).");
+        }
+
+        return OpenAsync(durableUntil, CancellationToken.None);
+    }
 
     private async Task<FasterLogInstance> OpenAsync(long? mustReach, CancellationToken cancellationToken)
     {
@@ -40,21 +52,15 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
         var logPath = Path.Combine(Directory, LogFileName);
         var hadData = System.IO.Directory.EnumerateFiles(Directory, LogFileName + ".*").Any(file => new FileInfo(file).Length > 0);
 
-        // A commit file left empty (the disk filled while it was written) is not a commit: set it aside, and
-        // likewise any newest commit that recovers nothing while older ones remain, so recovery reaches the
-        // last good commit.
+        // A newest commit that recovers nothing while older ones remain is set aside, so recovery reaches the last
+        // good commit. (A slot torn by a crash is not even listed: its checksum fails.)
         IDevice device;
         CheckedLogCommitManager commitManager;
         FasterLog log;
         for (var attempt = 0; ; attempt++)
         {
-            if (mustReach is null)
-            {
-                commitFiles.SetAsideEmpty();
-            }
-
             device = deviceFactory.Create(logPath);
-            commitManager = new CheckedLogCommitManager(commitFiles.DirectoryPath);
+            commitManager = new CheckedLogCommitManager(commitRecords);
             try
             {
                 log = await FasterLog.CreateAsync(Settings(device, commitManager), cancellationToken).ConfigureAwait(false);
@@ -82,7 +88,7 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
                 break;
             }
 
-            var commits = commitFiles.List();
+            var commits = commitRecords.List();
             if (!hadData || (commits.Count > 0 && log.CommittedUntilAddress > FirstValidAddress) || commits.Count == 1)
             {
                 // A commit was recovered (FasterLog leaves the committed address at its first valid address when
@@ -97,17 +103,18 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
             {
                 throw new WalRecoveryException(
                     $"The write-ahead log in '{Directory}' has log files but no commit could be recovered (are the files in 'commits' missing?). " +
-                    "Refusing to start on an empty log in its place: restore the commit files, or move the directory aside to start empty.");
+                    "Refusing to start on an empty log in its place: restore the 'commits' directory, or move the log's directory aside to start empty.");
             }
 
-            commitFiles.SetAside(commits[0]);
+            commitRecords.SetAside(commits[0]);
         }
 
         try
         {
-            // Every open proves that the storage takes writes; the proof's commit number tells which commit files
-            // are left over from an earlier instance (commits it attempted after the one recovered): those are set
-            // aside, so that they can neither shadow nor outlive the commits this instance writes under their numbers.
+            // Every open proves that the storage takes writes; the proof's commit number tells which commits are left
+            // over from an earlier instance (commits it attempted after the one recovered): those are set aside, so
+            // that they can neither shadow nor outlive the commits this instance writes under their numbers. Commit
+            // files of a log written before the slots are older than the proof, which is durable: they go.
             long commitNumber;
             try
             {
@@ -118,10 +125,12 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
                 throw new WalRecoveryException($"The write-ahead log in '{Directory}' cannot be written: {ex.Message}", ex);
             }
 
-            foreach (var stale in commitFiles.List().Where(file => CommitFiles.NumberOf(file) > commitNumber))
+            foreach (var stale in commitRecords.List().Where(number => number > commitNumber))
             {
-                commitFiles.SetAside(stale);
+                commitRecords.SetAside(stale);
             }
+
+            commitRecords.RetireFiles();
         }
         catch
         {
@@ -145,7 +154,7 @@ internal sealed class FasterLogOpener(WalOptions options, string directory, ILog
         SegmentSize = options.SegmentSizeBytes,
         LogChecksum = LogChecksumType.PerEntry,
 
-        // Old commits are pruned by the committer (CommitFiles.Prune), keeping a few, so that recovery can fall
+        // Old commits stay in their slots until newer ones take them (CommitSlotFile), so that recovery can fall
         // back to the last good one when the newest is torn.
         RemoveOutdatedCommits = false,
         AutoRefreshSafeTailAddress = false,

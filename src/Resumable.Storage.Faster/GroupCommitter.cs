@@ -22,14 +22,10 @@ internal sealed class GroupCommitter(
     LostRecords lost,
     WalFault fault,
     WalShutdown shutdown,
-    CommitFiles commitFiles,
     IDurabilityListener durability,
     ResumableMetrics? metrics,
     ILogger logger)
 {
-    private const int CommitsBetweenPrunes = 64;
-    private const int CommitFilesKept = 4;
-
     // Serialises commits of the committer loop and the final commit at shutdown; a reopening or closing holds it
     // too (see PauseAsync), so that everything below runs on one thread at a time.
     private readonly SemaphoreSlim _commitLock = new(1, 1);
@@ -229,10 +225,7 @@ internal sealed class GroupCommitter(
                 Interlocked.Exchange(ref _maxCommitTicks, elapsed);
             }
 
-            if (Interlocked.Increment(ref _commits) % CommitsBetweenPrunes == 0)
-            {
-                commitFiles.Prune(CommitFilesKept);
-            }
+            Interlocked.Increment(ref _commits);
         }
 
         PublishCommitted(log.CommittedUntilAddress);

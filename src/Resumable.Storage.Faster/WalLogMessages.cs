@@ -22,9 +22,9 @@ internal static partial class WalLogMessages
     [LoggerMessage(EventIds.WalWriteFailed, LogLevel.Error, "Writing to the write-ahead log failed; nothing after the last good commit is reported durable.")]
     public static partial void WalWriteFailed(this ILogger logger, Exception exception);
 
-    /// <summary>A commit file that recovers nothing was renamed so that recovery falls back to the previous one.</summary>
-    [LoggerMessage(EventIds.WalCommitSetAside, LogLevel.Warning, "Write-ahead log commit file {Name} ({Length} bytes) recovers nothing; set aside as .torn to recover the previous commit.")]
-    public static partial void WalCommitSetAside(this ILogger logger, string name, long length);
+    /// <summary>A commit record that recovers nothing, or that an earlier instance left, was set aside so that recovery no longer sees it.</summary>
+    [LoggerMessage(EventIds.WalCommitSetAside, LogLevel.Warning, "Write-ahead log commit {CommitNumber} recovers nothing or was left by an earlier instance; set aside.")]
+    public static partial void WalCommitSetAside(this ILogger logger, long commitNumber);
 
     /// <summary>A record was queued after the log stopped; it is not persisted.</summary>
     [LoggerMessage(EventIds.WalRecordDropped, LogLevel.Warning, "A {Kind} record of {ResponseId} arrived after the write-ahead log stopped and was not persisted.")]

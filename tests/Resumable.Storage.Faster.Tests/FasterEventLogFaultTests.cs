@@ -226,8 +226,8 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
         var cursors = new InMemoryCursorStore();
         List<EventFrame> firstFrames;
         List<EventFrame> secondFrames;
-        string[] commitsBefore;
-        var commitDirectory = Path.Combine(LogDirectory.Path, "commits", "log-commits");
+        byte[] commitsBefore;
+        var commitSlots = Path.Combine(LogDirectory.Path, "commits", "log-commits", "commit-slots");
         await using (var log = Open(cursors))
         {
             await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
@@ -235,7 +235,7 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
         }
 
-        commitsBefore = Directory.GetFiles(commitDirectory);
+        commitsBefore = File.ReadAllBytes(commitSlots);
         await using (var log = Open(cursors))
         {
             await log.StartAsync(CancellationToken.None).WaitAsync(Bound);
@@ -243,13 +243,10 @@ public sealed class FasterEventLogFaultTests() : WalTests("faults")
             await log.StopAsync(CancellationToken.None).WaitAsync(Bound);
         }
 
-        // The crash: the second lifetime's commit files were not written yet, and the write that started at a
+        // The crash: the second lifetime's commit records were not written yet, and the write that started at a
         // record boundary inside its second page (64 KiB pages; its records run past the third) never reached the
         // disk, while the next page's write did.
-        foreach (var commit in Directory.GetFiles(commitDirectory).Except(commitsBefore))
-        {
-            File.Delete(commit);
-        }
+        File.WriteAllBytes(commitSlots, commitsBefore);
 
         var segment = Path.Combine(LogDirectory.Path, "events.log.0");
         Assert.True(new FileInfo(segment).Length > 3L << 16, "the second response does not reach the fourth page");
