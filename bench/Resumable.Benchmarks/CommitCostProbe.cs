@@ -18,6 +18,8 @@ namespace Resumable.Benchmarks;
 /// </summary>
 internal static class CommitCostProbe
 {
+    private const int WarmUpEvents = 100;
+
     public static async Task<int> RunAsync(int ticks, int rounds)
     {
         Console.WriteLine($"commit cost: {rounds} rounds of {ticks} events, one per 5 ms tick; CPU and context switches of this process");
@@ -39,7 +41,7 @@ internal static class CommitCostProbe
     {
         var directory = Path.Combine(Path.GetTempPath(), "resumable-commit-cost-" + Guid.NewGuid().ToString("N"));
         var cursors = new InMemoryCursorStore();
-        var frames = BenchResponses.DeltaFrames(ticks + 100);
+        var frames = BenchResponses.DeltaFrames(WarmUpEvents + ticks);
         var log = new FasterEventLog(Options.Create(new WalOptions { Directory = directory, Durability = durability }), cursors, TimeProvider.System, NullLogger<FasterEventLog>.Instance);
         try
         {
@@ -47,18 +49,18 @@ internal static class CommitCostProbe
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
             var responseId = ResponseId.New();
 
-            // Warm-up: past the JIT's tiers for the log's path.
-            for (var i = 0; i < 100; i++)
+            // The first events are a warm-up, past the JIT's tiers for the log's path; the measurement starts after them.
+            long commitsBefore = 0, switchesBefore = 0;
+            var cpuBefore = TimeSpan.Zero;
+            for (var i = 0; i < frames.Length; i++)
             {
-                await timer.WaitForNextTickAsync();
-                log.Enqueue(responseId, frames[i]);
-            }
+                if (i == WarmUpEvents)
+                {
+                    commitsBefore = log.GetStatistics()?.Commits ?? 0;
+                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    switchesBefore = ContextSwitches();
+                }
 
-            var commitsBefore = log.GetStatistics()?.Commits ?? 0;
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var switchesBefore = ContextSwitches();
-            for (var i = 100; i < frames.Length; i++)
-            {
                 await timer.WaitForNextTickAsync();
                 log.Enqueue(responseId, frames[i]);
             }

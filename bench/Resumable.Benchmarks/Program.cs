@@ -6,10 +6,11 @@ using Resumable.Benchmarks;
 // `-- commit-cost [ticks] [rounds]` instead measures the CPU of one group commit (CommitCostProbe).
 if (args is ["commit-cost", ..])
 {
-    return await CommitCostProbe.RunAsync(
-        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000,
-        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return await CommitCostProbe.RunAsync(ArgumentOr(1, 2_000), ArgumentOr(2, 3));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
+
+int ArgumentOr(int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
